@@ -317,11 +317,19 @@ def loads(text: str, source: str = "<string>", **kwargs: Any) -> Scenario:
     except tomllib.TOMLDecodeError as exc:
         message = str(exc)
         m = _TOML_POSITION.search(message)
-        line, col = (int(m.group(1)), int(m.group(2))) if m else (None, None)
-        message = _TOML_POSITION.sub("", message).strip()
-        if "twice" in message or "overwrite" in message:
-            message += " (a duplicate key: ids must be unique)"
-        raise ScenarioError([Problem(f"TOML syntax error: {message}", "", line, col)],
+        if m:
+            line, col = int(m.group(1)), int(m.group(2))
+        else:  # "at end of document"
+            line, col = text.count("\n") + 1, len(text.rsplit("\n", 1)[-1]) + 1
+        message = _TOML_POSITION.sub("", message).replace("(at end of document)", "").strip()
+        path = ""
+        twice = re.match(r"Cannot declare \((.*)\) twice", message)
+        if twice:
+            path = ".".join(k.strip().strip("'\"") for k in twice.group(1).split(",") if k.strip())
+            message = f"duplicate table [{path}]: ids and keys must be unique"
+        elif "overwrite" in message:
+            message = f"{message}: a key is given twice"
+        raise ScenarioError([Problem(f"TOML syntax error: {message}", path, line, col)],
                             source) from None
     return from_dict(document, source, **kwargs)
 
