@@ -90,6 +90,26 @@ def check_references(s: Any) -> list[Problem]:
 
     if not problems:  # paths only make sense once the ids are sound
         problems += _check_paths(s)
+        problems += _check_cite_keys(s)
+    return problems
+
+
+def _check_cite_keys(s: Any) -> list[Problem]:
+    """A ``cite`` key must name a field of its object, or an entry or group inside one."""
+    problems = []
+    holders: list[tuple[str, Any]] = [("time", s.time), ("engine", s.engine), ("table", s.table)]
+    for name in ("issues", "actors", "coalitions", "levers"):
+        holders += [(f"{name}.{x.id}", x) for x in getattr(s, name)]
+    for base, obj in holders:
+        fields = [f.name for f in attrs.fields(type(obj)) if f.name not in ("cite", "sources",
+                                                                           "assumption")]
+        for key in obj.cite:
+            try:
+                resolve(obj, key)
+            except KeyError:
+                hint = did_you_mean(key.split(".")[0], fields)
+                problems.append(Problem(
+                    f"cite key {key!r} names nothing in this object{hint}", f"{base}.cite.{key}"))
     return problems
 
 

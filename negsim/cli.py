@@ -46,7 +46,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
                 status = 1
         print(f"ok: {path}: {len(s.actors)} actors, {len(s.issues)} issues, "
               f"{len(s.coalitions)} coalitions, {len(s.levers)} levers, "
-              f"{len(s.variants)} variants; hash {s.hash[:12]}{note}")
+              f"{len(s.uncertainties)} uncertainties, {len(s.variants)} variants; "
+              f"hash {s.hash[:12]}{note}")
     return status
 
 

@@ -49,6 +49,9 @@ class Compiled:
     walk_away_is_war : ndarray of bool, shape (n,)
     ratifier : ndarray of bool, shape (n,)
         Actors whose consent any deal needs (coalitions expanded into their members).
+    issue_ratifier : ndarray of bool, shape (n, K)
+        Actors whose consent a deal on each issue needs (``table.issue_ratifiers``, else the
+        default ratifiers; coalitions expanded into their members).
     negotiator : ndarray of bool, shape (n,)
         Actors at the table (a coalition through its representative, else its members).
     lever_level, lever_cost, lever_credibility : ndarray, shape (R, L)
@@ -71,6 +74,7 @@ class Compiled:
     walk_away: FloatArray
     walk_away_is_war: BoolArray
     ratifier: BoolArray
+    issue_ratifier: BoolArray
     negotiator: BoolArray
     lever_level: FloatArray
     lever_cost: FloatArray
@@ -177,9 +181,13 @@ def compile_scenario(
     ratifier = _mask(s, s.table.effective_ratifiers() + tuple(
         p for ps in s.table.issue_ratifiers.values() for p in ps), members=True)
     negotiator = _mask(s, s.table.negotiators, members=False)
+    issue_ratifier = np.stack(
+        [_mask(s, s.table.ratifiers_for((k,)), members=True) for k in iid], axis=1
+    ).reshape(n, K)
     out = Compiled(
         scenario_hash=s.hash, actor_ids=aid, issue_ids=iid, lever_ids=lid, lo=lo, hi=hi,
         weight=weight, walk_away_is_war=war, ratifier=ratifier, negotiator=negotiator,
+        issue_ratifier=issue_ratifier,
         **arrays,
     )
     for f in attrs.fields(Compiled):

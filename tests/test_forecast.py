@@ -88,3 +88,10 @@ def test_overrides_vary_parameters_per_run(toy_path: Path) -> None:
     r = negsim.run(s, "compromise", n_runs=2,
                    overrides={"actors.a.capability": np.array([3.0, 0.0])}, rng=0)
     np.testing.assert_allclose(r.outcome[:, 0], [27.5, (60 + 50) / 1.6])
+
+
+def test_scope_ratifiers_counts_only_who_decides(toy_path: Path) -> None:
+    """With scope "ratifiers", C (not a ratifier) no longer weighs on the border:
+    (3*.8*0 + 1*.6*100)/(2.4+.6) = 20."""
+    r = negsim.run(negsim.load(toy_path), "compromise", params={"scope": "ratifiers"}, rng=0)
+    np.testing.assert_allclose(r.outcome, [[20.0, 5.0]])

@@ -84,3 +84,14 @@ def test_table_ratifiers_per_issue(toy_path: Path) -> None:
     t = Table(negotiators=("us", "ru", "ua"), issue_ratifiers={"sanctions": ("us", "ru", "eu")})
     assert t.ratifiers_for(("border",)) == ("us", "ru", "ua")
     assert t.ratifiers_for(("border", "sanctions")) == ("us", "ru", "ua", "eu")
+
+
+def test_cite_keys_must_name_something(toy_path: Path) -> None:
+    """A misspelt cite key is an error naming the field probably meant."""
+    doc = negsim.io.to_dict(negsim.load(toy_path))
+    doc["actors"]["a"]["cite"] = {"capabilty": {"assumption": "x"},
+                                  "position.border": {"assumption": "ok"}}
+    with pytest.raises(ScenarioError) as info:
+        negsim.io.from_dict(doc)
+    assert info.value.paths == ("actors.a.cite.capabilty",)
+    assert "did you mean 'capability'" in str(info.value)

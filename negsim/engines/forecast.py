@@ -15,8 +15,11 @@ actor votes with weight ``c_i s_ik`` for the alternative nearer its position. In
 is the weighted median of the positions; where the cumulative weight reaches exactly one half the
 winners form an interval and the forecast is its midpoint.
 
-Both ignore the table: they forecast what a group of actors settles on, not who signs. Issues on
-which no actor has salience stay at the status quo.
+By default both count every actor with a position: they forecast what a group of actors settles
+on, not who signs. With ``scope = "ratifiers"`` an issue counts only the actors whose consent a
+deal on it needs (the table's per-issue ratifiers, coalitions expanded into their members), so
+that outsiders do not weigh on, say, the EU's own accession decisions. Issues on which no counted
+actor has salience stay at the status quo.
 """
 
 from __future__ import annotations
@@ -40,13 +43,19 @@ class ForecastParams:
     capability : bool
         Weight each actor by its capability times its salience (True, the compromise model) or
         by its salience alone (False).
+    scope : {"all", "ratifiers"}
+        Count every actor with a position (``"all"``), or on each issue only the actors whose
+        consent a deal on it needs (``"ratifiers"``).
     """
 
     capability: bool = True
+    scope: str = attrs.field(default="all", validator=attrs.validators.in_(("all", "ratifiers")))
 
 
 def _weights(c: Compiled, p: ForecastParams) -> NDArray[np.float64]:
     w = c.salience * (c.capability[:, :, None] if p.capability else 1.0)
+    if p.scope == "ratifiers":
+        w = w * c.issue_ratifier[None, :, :]
     return np.asarray(w, dtype=float)
 
 
