@@ -28,6 +28,7 @@ class FrozenMap(Mapping[str, V], Generic[V]):
     """
 
     __slots__ = ("_items",)
+    _items: tuple[tuple[str, V], ...]
 
     def __init__(self, items: Mapping[str, V] | Any = ()) -> None:
         pairs = tuple(items.items()) if isinstance(items, Mapping) else tuple(items)

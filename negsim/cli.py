@@ -159,6 +159,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyError as exc:  # an unknown variant id and the like
         print(f"negsim {args.command}: {exc.args[0]}", file=sys.stderr)
         return 1
+    except BrokenPipeError:  # output piped into `head` and the like: not an error
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -169,7 +169,7 @@ def compile_scenario(
         v = np.asarray(values, dtype=float)
         if v.shape != (R,):
             raise EngineError(f"override for {path!r} must have shape ({R},), got {v.shape}")
-        arrays[target][(slice(None), *index)] = v
+        arrays[target][(slice(None), *index)] = v  # type: ignore[index]  # ints after a slice
         if target == "walk_away":
             explicit_walk_away[index[0]] = True
             war[index[0]] = False

@@ -178,13 +178,17 @@ def _make_structure_hook(cls: type) -> Any:
     return hook
 
 
+def _default(f: Any) -> Any:
+    """A field's default value (calling its factory if it has one)."""
+    factory = getattr(f.default, "factory", None)
+    return factory() if factory is not None else f.default
+
+
 def _run_field_validators(cls: type, kwargs: dict[str, Any]) -> list[Problem]:
     """Run every field validator on its own, so one object reports all its bad fields at once."""
     problems: list[Problem] = []
     probe = types.SimpleNamespace(**{
-        f.name: kwargs.get(f.name, f.default if not isinstance(f.default, attrs.Factory)
-                           else f.default.factory())  # type: ignore[misc]
-        for f in attrs.fields(cls)
+        f.name: kwargs.get(f.name, _default(f)) for f in attrs.fields(cls)
     })
     for f in attrs.fields(cls):
         if f.validator is None or f.name not in kwargs:
@@ -201,7 +205,8 @@ def _structure_keyed(raw: Any, cls: type) -> tuple[Any, ...]:
     if not isinstance(raw, Mapping):
         raise _Invalid([Problem(f"expected a table of {cls.__name__.lower()}s keyed by id, got "
                                 f"{describe(raw)}")])
-    out, problems = [], []
+    out: list[Any] = []
+    problems: list[Problem] = []
     for key, body in raw.items():
         if isinstance(body, Mapping) and "id" in body:
             problems.append(Problem("the id is the table's key; remove the 'id' entry",
@@ -240,8 +245,7 @@ def _make_unstructure_hook(cls: type) -> Any:
             if v is None:
                 continue
             if f.default is not attrs.NOTHING:
-                default = f.default.factory() if isinstance(f.default, attrs.Factory) else f.default  # type: ignore[misc]
-                if f.name != "schema" and v == default:
+                if f.name != "schema" and v == _default(f):
                     continue
             if cls is Scenario and f.name in _KEYED:
                 out[f.name] = {x.id: {k: w for k, w in _plain(x).items() if k != "id"} for x in v}

@@ -129,14 +129,14 @@ def _lever(draw: Any, id: str, owners: list[str], actor_ids: list[str],
            issue_ids: list[str]) -> Lever:
     lo = draw(st.sampled_from([0.0, 0.0, -1.0]))
     hi = lo + draw(st.sampled_from([1.0, 10.0, 100.0]))
-    effects = tuple(
+    effects: tuple[Effect, ...] = tuple(
         Effect(target=draw(st.sampled_from(actor_ids)), on="payoff",
                amount=draw(_on(-0.1, 0.1)))
         for _ in range(draw(st.integers(0, 2)))
     )
     return Lever(id=id, owner=draw(st.sampled_from(owners)),
                  kind=draw(st.sampled_from(LEVER_KINDS)), level=draw(_on(lo, hi)),
-                 range=(lo, hi), cost=draw(_on(0.0, 0.05)), effects=effects,
+                 range=(lo, hi), cost=draw(_on(0.0, 0.05)), effects=effects,  # type: ignore[arg-type]  # converter=tuple
                  issue=draw(st.one_of(st.none(), st.sampled_from(issue_ids))),
                  credibility=draw(_unit))
 

@@ -119,3 +119,12 @@ def test_engines_lists_each_engine() -> None:
     out = negsim_cli("engines")
     assert out.returncode == 0
     assert len(out.stdout.strip().splitlines()) == len(available())
+
+
+def test_import_is_light() -> None:
+    """`import negsim` imports neither matplotlib nor hypothesis (nor scipy)."""
+    code = ("import sys, negsim; heavy = [m for m in sys.modules if m.split('.')[0] in "
+            "('matplotlib', 'hypothesis', 'scipy', 'dask', 'pandas', 'xarray')]; print(heavy)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True)
+    assert out.stdout.strip() == "[]"

@@ -24,6 +24,8 @@ actor has salience stay at the status quo.
 
 from __future__ import annotations
 
+from typing import Any
+
 import attrs
 import numpy as np
 from numpy.typing import NDArray
@@ -107,7 +109,7 @@ def weighted_median_outcome(position: NDArray[np.float64], weight: NDArray[np.fl
     return np.where(total[:, 0, :] > 0, med, status_quo)
 
 
-def _solve_with(rule):  # type: ignore[no-untyped-def]
+def _solve_with(rule: Any) -> Any:
     def solve(c: Compiled, params: ForecastParams, rng: np.random.Generator) -> Outcome:
         x = rule(c.position, _weights(c, params), c.status_quo)
         R = c.n_runs
@@ -117,7 +119,7 @@ def _solve_with(rule):  # type: ignore[no-untyped-def]
     return solve
 
 
-_FACTS = dict(
+_FACTS: dict[str, Any] = dict(
     family="forecast",
     guarantees={"feasible", "deterministic", "symmetric", "relabelling_covariant"},
     assumptions=("the outcome on each issue depends only on positions, saliences and "
