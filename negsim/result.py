@@ -110,4 +110,10 @@ class Result:
         for i, name in enumerate(self.actor_names):
             lines.append(f"  {name:<{width}}  {self.utility[:, i].mean():.3f}  "
                          f"[{self.walk_away[:, i].mean():.3f}]")
+        powers = {k[len("power."):]: v for k, v in self.extras.items() if k.startswith("power.")}
+        if powers:
+            lines.append("")
+            lines.append("Shapley-Shubik power inside each coalition")
+            for cid, v in powers.items():
+                lines.append(f"  {cid}: " + ", ".join(f"{x:.3f}" for x in np.asarray(v)[0]))
         return "\n".join(lines)

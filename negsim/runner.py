@@ -88,6 +88,12 @@ def run(
 
 
 def _result(s: Scenario, c: Compiled, name: str, p: Any, seed: int | None, out: Any) -> Result:
+    from negsim.coalitions import coalition_power
+
+    extras = dict(out.extras)
+    for coalition in s.coalitions:  # members' Shapley-Shubik power under the default rule
+        power = coalition_power(coalition)
+        extras[f"power.{coalition.id}"] = np.broadcast_to(power, (c.n_runs, power.size))
     return Result(
         engine=name,
         params=attrs.asdict(p),
@@ -103,5 +109,5 @@ def _result(s: Scenario, c: Compiled, name: str, p: Any, seed: int | None, out: 
         round=out.round,
         utility=out.utility,
         walk_away=np.asarray(c.walk_away),
-        extras=dict(out.extras),
+        extras=extras,
     )
