@@ -63,8 +63,9 @@ def test_weighted_median_beats_every_position_pairwise(s: negsim.Scenario) -> No
                   for a in s.actors if issue.id in a.position]
         m = r.outcome[0, k]
         for challenger, _ in voters:
-            pro = sum(w for p, w in voters if abs(p - challenger) < abs(p - m))
-            con = sum(w for p, w in voters if abs(p - m) < abs(p - challenger))
+            eps = 1e-9 * (issue.scale[1] - issue.scale[0])  # preferences finer than this are ties
+            pro = sum(w for p, w in voters if abs(p - challenger) < abs(p - m) - eps)
+            con = sum(w for p, w in voters if abs(p - m) < abs(p - challenger) - eps)
             assert pro <= con + 1e-9
 
 

@@ -373,9 +373,14 @@ def test_is_winning_matches_brute_force(spec):
 @settings(deadline=None)
 @given(game_specs(max_n=7, max_blocks=2, max_criteria=2), game_specs(max_blocks=2))
 def test_and_or_combinators_match_brute_force(a, b):
-    """(a & b) wins iff both do; (a | b) iff either does, checked on every coalition."""
+    """(a & b) wins iff both do; (a | b) iff either does, checked on every coalition.
+
+    ``b`` reuses ``a``'s weight vectors (real rules combine criteria over the same populations
+    and counts); the exact count grows with the number of distinct vectors and refuses, by
+    design, tables beyond its cell limit."""
     n = len(a[0][0][0])
-    b = [[(w[:n] + [0] * (n - len(w)), q) for w, q in block] for block in b]  # same n
+    pool = list({tuple(w) for block in a for w, _ in block})
+    b = [[(list(pool[i % len(pool)]), q) for i, (_, q) in enumerate(block)] for block in b]
     ga, gb = _game(a), _game(b)
     masks = (np.arange(2**n)[:, None] >> np.arange(n) & 1).astype(bool)
     wa, wb = ga.is_winning(masks), gb.is_winning(masks)
