@@ -32,6 +32,8 @@ class Compiled:
 
     Attributes
     ----------
+    horizon : int
+        Rounds (``[time] horizon``).
     actor_ids, issue_ids, lever_ids : tuple of str
     lo, hi : ndarray, shape (K,)
         Issue scales.
@@ -58,6 +60,7 @@ class Compiled:
     """
 
     scenario_hash: str
+    horizon: int
     actor_ids: tuple[str, ...]
     issue_ids: tuple[str, ...]
     lever_ids: tuple[str, ...]
@@ -185,7 +188,7 @@ def compile_scenario(
         [_mask(s, s.table.ratifiers_for((k,)), members=True) for k in iid], axis=1
     ).reshape(n, K)
     out = Compiled(
-        scenario_hash=s.hash, actor_ids=aid, issue_ids=iid, lever_ids=lid, lo=lo, hi=hi,
+        scenario_hash=s.hash, horizon=s.time.horizon, actor_ids=aid, issue_ids=iid, lever_ids=lid, lo=lo, hi=hi,
         weight=weight, walk_away_is_war=war, ratifier=ratifier, negotiator=negotiator,
         issue_ratifier=issue_ratifier,
         **arrays,

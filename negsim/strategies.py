@@ -63,7 +63,7 @@ def issues(*, min_size: int = 1, max_size: int = 4) -> st.SearchStrategy[tuple[I
 
 @st.composite
 def _actor(draw: Any, id: str, issue_list: tuple[Issue, ...], others: list[str],
-           risk: bool) -> Actor:
+           risk: tuple[float, float], discount: tuple[float, float]) -> Actor:
     position, salience = {}, {}
     for issue in issue_list:
         if draw(st.booleans()) or issue is issue_list[0]:
@@ -76,27 +76,43 @@ def _actor(draw: Any, id: str, issue_list: tuple[Issue, ...], others: list[str],
     return Actor(
         id=id, name=f"Actor {id}", kind=draw(st.sampled_from(ACTOR_KINDS)),
         capability=draw(_on(0.0, 10.0)), position=position, salience=salience,
-        discount=draw(st.one_of(st.just(1.0), _on(0.5, 1.0))),
+        discount=draw(st.one_of(st.just(discount[1]), _on(*discount))),
         cost=draw(st.one_of(st.just(0.0), _on(0.0, 0.1))),
-        risk=draw(_on(0.5, 2.0)) if risk else 1.0,
+        risk=draw(st.one_of(st.just(min(max(1.0, risk[0]), risk[1])), _on(*risk))),
         walk_away=walk_away, support=support,
     )
 
 
+def _check_range(name: str, lo: float, hi: float, floor: float, ceiling: float,
+                 open_floor: bool) -> None:
+    ok_lo = lo > floor if open_floor else lo >= floor
+    if not (isinstance(lo, int | float) and isinstance(hi, int | float) and ok_lo
+            and lo <= hi <= ceiling):
+        raise InvalidArgument(
+            f"need {floor} {'<' if open_floor else '<='} min_{name} <= max_{name} <= {ceiling}, "
+            f"got min_{name}={lo!r}, max_{name}={hi!r}")
+
+
 def actors(issue_list: tuple[Issue, ...], *, min_size: int = 2, max_size: int = 5,
-           risk: bool = True) -> st.SearchStrategy[tuple[Actor, ...]]:
+           min_risk: float = 0.5, max_risk: float = 2.0, min_discount: float = 0.5,
+           max_discount: float = 1.0) -> st.SearchStrategy[tuple[Actor, ...]]:
     """Tuples of actors ``a0, a1, ...`` with positions on (some of) ``issue_list``.
 
-    Every actor has a position and salience on the first issue; ``risk=False`` keeps every
-    risk exponent at 1 (linear utilities).
+    Every actor has a position and salience on the first issue. Risk exponents lie in
+    ``[min_risk, max_risk]`` (``min_risk = max_risk = 1`` gives linear utilities) and discount
+    factors in ``[min_discount, max_discount]``.
     """
     _check_size("min_size", min_size, "max_size", max_size, 1)
+    _check_range("risk", min_risk, max_risk, 0.0, 100.0, open_floor=True)
+    _check_range("discount", min_discount, max_discount, 0.0, 1.0, open_floor=True)
     if not issue_list:
         raise InvalidArgument("actors() needs at least one issue")
 
     def build(n: int) -> st.SearchStrategy[tuple[Actor, ...]]:
         ids = _ids("a", n)
-        return st.tuples(*(_actor(a, issue_list, [b for b in ids if b != a], risk) for a in ids))
+        return st.tuples(*(_actor(a, issue_list, [b for b in ids if b != a],
+                                  (min_risk, max_risk), (min_discount, max_discount))
+                           for a in ids))
 
     return st.integers(min_size, max_size).flatmap(build)
 
@@ -152,10 +168,16 @@ def levers(owners: list[str], actor_ids: list[str], issue_ids: list[str], *, min
 
 
 @st.composite
-def tables(draw: Any, parties: list[str]) -> Table:
-    """Tables whose negotiators (at least two) and ratifiers are drawn from ``parties``."""
+def tables(draw: Any, parties: list[str], *, bilateral: bool = False) -> Table:
+    """Tables whose negotiators (at least two) and ratifiers are drawn from ``parties``.
+
+    ``bilateral=True`` seats exactly two actors of ``parties`` who are also the only ratifiers.
+    """
     if len(parties) < 2:
         raise InvalidArgument("tables() needs at least two parties")
+    if bilateral:
+        pair = draw(st.lists(st.sampled_from(parties), min_size=2, max_size=2, unique=True))
+        return Table(negotiators=tuple(pair))
     negotiators = draw(st.lists(st.sampled_from(parties), min_size=2, max_size=len(parties),
                                 unique=True))
     ratifiers = draw(st.one_of(st.just([]), st.lists(st.sampled_from(parties), min_size=1,
@@ -191,9 +213,10 @@ def uncertainties(actor_list: tuple[Actor, ...], *, min_size: int = 0,
 
 @st.composite
 def _scenario(draw: Any, min_actors: int, max_actors: int, min_issues: int, max_issues: int,
-              max_coalitions: int, max_levers: int, max_uncertainties: int, risk: bool) -> Scenario:
+              max_coalitions: int, max_levers: int, max_uncertainties: int,
+              actor_kw: dict[str, float], bilateral: bool) -> Scenario:
     issue_list = draw(issues(min_size=min_issues, max_size=max_issues))
-    actor_list = draw(actors(issue_list, min_size=min_actors, max_size=max_actors, risk=risk))
+    actor_list = draw(actors(issue_list, min_size=min_actors, max_size=max_actors, **actor_kw))
     actor_ids = [a.id for a in actor_list]
     coalition_list = draw(coalitions(actor_ids, max_size=max_coalitions))
     parties = actor_ids + [c.id for c in coalition_list]
@@ -204,7 +227,7 @@ def _scenario(draw: Any, min_actors: int, max_actors: int, min_issues: int, max_
         coalitions=coalition_list,
         levers=draw(levers(parties, actor_ids, [i.id for i in issue_list],
                            max_size=max_levers)),
-        table=draw(tables(parties)),
+        table=draw(tables(actor_ids if bilateral else parties, bilateral=bilateral)),
         time=Time(horizon=draw(st.integers(1, 48))),
         uncertainties=draw(uncertainties(actor_list, max_size=max_uncertainties)),
     )
@@ -212,16 +235,27 @@ def _scenario(draw: Any, min_actors: int, max_actors: int, min_issues: int, max_
 
 def scenarios(*, min_actors: int = 2, max_actors: int = 5, min_issues: int = 1,
               max_issues: int = 4, max_coalitions: int = 2, max_levers: int = 3,
-              max_uncertainties: int = 2, risk: bool = True) -> st.SearchStrategy[Scenario]:
-    """Valid scenarios, shrinking towards two actors on one issue with nothing else."""
+              max_uncertainties: int = 2, min_risk: float = 0.5, max_risk: float = 2.0,
+              min_discount: float = 0.5, max_discount: float = 1.0,
+              bilateral: bool = False) -> st.SearchStrategy[Scenario]:
+    """Valid scenarios, shrinking towards two actors on one issue with nothing else.
+
+    ``min_risk``/``max_risk`` and ``min_discount``/``max_discount`` bound every actor's risk
+    exponent and discount factor; ``bilateral=True`` seats exactly two actors, who are the only
+    ratifiers (as two-party engines need).
+    """
     _check_size("min_actors", min_actors, "max_actors", max_actors, 2)
     _check_size("min_issues", min_issues, "max_issues", max_issues, 1)
     for name, v in (("max_coalitions", max_coalitions), ("max_levers", max_levers),
                     ("max_uncertainties", max_uncertainties)):
         if not isinstance(v, int) or v < 0:
             raise InvalidArgument(f"{name}={v!r} must be an integer >= 0")
+    kw = {"min_risk": min_risk, "max_risk": max_risk, "min_discount": min_discount,
+          "max_discount": max_discount}
+    _check_range("risk", min_risk, max_risk, 0.0, 100.0, open_floor=True)
+    _check_range("discount", min_discount, max_discount, 0.0, 1.0, open_floor=True)
     return _scenario(min_actors, max_actors, min_issues, max_issues, max_coalitions,
-                     max_levers, max_uncertainties, risk)
+                     max_levers, max_uncertainties, kw, bilateral)
 
 
 # -- malformed documents ---------------------------------------------------------------------

@@ -47,6 +47,9 @@ def available() -> tuple[Engine, ...]:
     return tuple(_REGISTRY[k] for k in sorted(_REGISTRY))
 
 
-from negsim.engines import forecast as _forecast  # noqa: E402  (registers the engines)
+from negsim.engines import (  # noqa: E402  (importing registers the engines)
+    forecast as _forecast,
+    strategic as _strategic,
+)
 
-del _forecast
+del _forecast, _strategic
