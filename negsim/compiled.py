@@ -188,7 +188,8 @@ def compile_scenario(
         [_mask(s, s.table.ratifiers_for((k,)), members=True) for k in iid], axis=1
     ).reshape(n, K)
     out = Compiled(
-        scenario_hash=s.hash, horizon=s.time.horizon, actor_ids=aid, issue_ids=iid, lever_ids=lid, lo=lo, hi=hi,
+        scenario_hash=s.hash, horizon=s.time.horizon, actor_ids=aid, issue_ids=iid,
+        lever_ids=lid, lo=lo, hi=hi,
         weight=weight, walk_away_is_war=war, ratifier=ratifier, negotiator=negotiator,
         issue_ratifier=issue_ratifier,
         **arrays,
