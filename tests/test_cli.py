@@ -7,9 +7,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from negsim.cli import main
+from negsim.engines import available
 
 BROKEN = Path(__file__).resolve().parent / "data" / "broken"
 
@@ -114,8 +116,6 @@ def test_sources_accounts_for_every_parameter(reference_path: Path, reference) -
 
 def test_engines_lists_each_engine() -> None:
     """engines prints one line per registered engine."""
-    from negsim.engines import available
-
     out = negsim_cli("engines")
     assert out.returncode == 0
     assert len(out.stdout.strip().splitlines()) == len(available())
@@ -128,3 +128,19 @@ def test_import_is_light() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True)
     assert out.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize("engine", [e.name for e in available()])
+def test_every_engine_runs_on_the_reference_or_says_why(engine: str,
+                                                        reference_path: Path) -> None:
+    """`negsim run --engine NAME` on the reference scenario: a result, or exit 1 with a reason
+    that names the engine and the scenario, never a traceback."""
+    out = negsim_cli("run", str(reference_path), "--engine", engine, "--seed", "3", "--json")
+    assert "Traceback" not in out.stderr
+    if out.returncode == 0:
+        data = json.loads(out.stdout)
+        assert data["engine"] == engine
+        assert all(np.isfinite(v) for v in data["outcome"].values())
+    else:
+        assert out.returncode == 1
+        assert f"engine {engine!r} cannot run scenario" in out.stderr
