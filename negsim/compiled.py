@@ -45,6 +45,8 @@ class Compiled:
     weight : ndarray, shape (R, n, K)
         Saliences normalised per actor (:func:`negsim.utility.issue_weights`).
     capability, discount, cost, risk : ndarray, shape (R, n)
+    support : ndarray, shape (R, n, n)
+        ``support[r, j, i]``: the share of actor ``j``'s capability lent to actor ``i``.
     walk_away : ndarray, shape (R, n)
         Utility of no agreement. Actors whose rule is ``"war"`` get their status-quo utility
         here; engines that model war derive it themselves (``walk_away_is_war``).
@@ -74,6 +76,7 @@ class Compiled:
     discount: FloatArray
     cost: FloatArray
     risk: FloatArray
+    support: FloatArray
     walk_away: FloatArray
     walk_away_is_war: BoolArray
     ratifier: BoolArray
@@ -154,6 +157,10 @@ def compile_scenario(
         else:
             scal["walk_away"][a_i] = a.walk_away
             explicit_walk_away[a_i] = True
+    support = np.zeros((n, n))
+    for a_i, a in enumerate(s.actors):
+        for other, share in a.support.items():
+            support[a_i, aid.index(other)] = share
     levers = {
         "lever_level": np.array([lv.level for lv in s.levers], dtype=float).reshape(L),
         "lever_cost": np.array([lv.cost for lv in s.levers], dtype=float).reshape(L),
@@ -164,6 +171,7 @@ def compile_scenario(
         "status_quo": np.repeat(sq[None], R, axis=0),
         "position": np.repeat(position[None], R, axis=0),
         "salience": np.repeat(salience[None], R, axis=0),
+        "support": np.repeat(support[None], R, axis=0),
         **{k: np.repeat(v[None], R, axis=0) for k, v in scal.items()},
         **{k: np.repeat(v[None], R, axis=0) for k, v in levers.items()},
     }
@@ -211,6 +219,8 @@ def _slot(path: str, aid: tuple[str, ...], iid: tuple[str, ...],
                 return parts[2], (a,)
             if len(parts) == 4 and parts[2] in ("position", "salience"):
                 return parts[2], (a, iid.index(parts[3]))
+            if len(parts) == 4 and parts[2] == "support":
+                return "support", (a, aid.index(parts[3]))
         elif parts[0] == "issues" and len(parts) == 3 and parts[2] == "status_quo":
             return "status_quo", (iid.index(parts[1]),)
         elif parts[0] == "levers" and len(parts) == 3 and parts[2] in _LEVER_SCALARS:
@@ -219,7 +229,8 @@ def _slot(path: str, aid: tuple[str, ...], iid: tuple[str, ...],
         pass
     raise EngineError(
         f"cannot vary {path!r} per run: the compiled form holds actors' capability, discount, "
-        "cost, risk, walk_away, position.<issue> and salience.<issue>, issues' status_quo, "
+        "cost, risk, walk_away, position.<issue>, salience.<issue> and support.<actor>, "
+        "issues' status_quo, "
         "and levers' level, cost and credibility"
     )
 
