@@ -108,6 +108,6 @@ def _result(s: Scenario, c: Compiled, name: str, p: Any, seed: int | None, out: 
         agreement=out.agreement,
         round=out.round,
         utility=out.utility,
-        walk_away=np.asarray(c.walk_away),
+        walk_away=np.asarray(c.walk_away if out.walk_away is None else out.walk_away),
         extras=extras,
     )

@@ -24,7 +24,17 @@ ENGINES = [e.name for e in available()]
 _BILATERAL = {"rubinstein"}
 
 
+def _at_war(s: negsim.Scenario) -> negsim.Scenario:
+    """``s`` with walk-away rule 'war' for every actor at the table."""
+    return attrs.evolve(s, actors=tuple(
+        attrs.evolve(a, walk_away="war") if a.id in s.table.negotiators else a
+        for a in s.actors))
+
+
 def scenarios_for(name: str, **kw: object) -> st.SearchStrategy[negsim.Scenario]:
+    if name == "crisis":
+        return scenarios(bilateral=True, min_risk=1.0, max_coalitions=0,
+                         **kw).map(_at_war)  # type: ignore[arg-type]
     if name in _BILATERAL:
         return scenarios(bilateral=True, min_risk=1.0, max_discount=0.99, max_coalitions=0,
                          **kw)  # type: ignore[arg-type]

@@ -48,8 +48,10 @@ def available() -> tuple[Engine, ...]:
 
 
 from negsim.engines import (  # noqa: E402  (importing registers the engines)
+    cooperative as _cooperative,
+    crisis as _crisis,
     forecast as _forecast,
     strategic as _strategic,
 )
 
-del _forecast, _strategic
+del _cooperative, _crisis, _forecast, _strategic

@@ -82,6 +82,9 @@ class Outcome:
         Each actor's utility of the result (its walk-away value where there is no agreement).
     extras : dict of str to ndarray
         Engine-specific arrays with the run axis first (e.g. ``"power"``).
+    walk_away : ndarray, shape (R, n), optional
+        The disagreement values the engine used, where it derives them itself (the value of
+        war); otherwise the scenario's walk-away values are reported.
     """
 
     outcome: NDArray[np.float64]
@@ -89,6 +92,7 @@ class Outcome:
     round: NDArray[np.int64]
     utility: NDArray[np.float64]
     extras: dict[str, NDArray[Any]] = attrs.field(factory=dict)
+    walk_away: NDArray[np.float64] | None = None  # if the engine derives its own (war values)
 
 
 @attrs.frozen

@@ -1,0 +1,295 @@
+"""The spatial outcome space as arrays, and bounds on optimality (private).
+
+Shared by the vectorised solvers of :mod:`negsim._spatial_bargaining`. A batch of problems lives
+in normalised units ``z_k = (x_k - lo_k) / (hi_k - lo_k)`` with the run axis first: positions
+``q`` and weights ``w`` of shape (B, n, K), risk exponents ``r`` (B, n), per-run bounds
+``lo, hi`` (B, K) (equal where a coordinate is fixed), and utilities
+
+.. math::
+
+    u_j(z) = \\sum_k w_{jk} \\bigl(1 - |z_k - q_{jk}|^{r_j}\\bigr).
+
+**Certificates.** For multipliers ``y_j >= 0``, concavity of ``log`` gives, for every ``z'``,
+``Phi(z') <= Phi(z) + sum_k [psi_k(z'_k) - psi_k(z_k)]`` with
+``psi_k(zeta) = sum_j y_j w_jk (1 - |zeta - q_jk|^{r_j})`` concave in one variable when every
+``r_j >= 1`` (:func:`certificate`). Its rise is bounded first from the one-sided derivatives at
+``z_k`` and, where that is not tight, exactly (piecewise linear) or by the tangents at the ends
+of a shrinking bracket (curved). :func:`duality_gap` turns it into a bound on the distance to the
+optimal Nash objective, second order when ``y`` comes from the slacks a Newton step predicts.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import NDArray
+
+FloatArray = NDArray[np.float64]
+BoolArray = NDArray[np.bool_]
+Cache = tuple  # (t, P, u): offsets z - q, losses |z - q|^r, utilities
+
+_BIG = 1e12  # stand-in for an infinite slope or curvature at an actor's own position
+_TINY = 1e-60
+
+
+class Space:
+    """A batch of spatial problems in normalised units (run axis first).
+
+    Parameters
+    ----------
+    q : ndarray, shape (B, n, K)
+        Positions in ``[0, 1]``.
+    w : ndarray, shape (B, n, K)
+        Issue weights.
+    r : ndarray, shape (B, n)
+        Risk exponents.
+    lo, hi : ndarray, shape (B, K)
+        Per-run bounds of each coordinate (equal where a coordinate is fixed).
+    """
+
+    __slots__ = ("cells", "has_cells", "hi", "kink", "linear", "lo", "q", "r", "w", "wsum")
+
+    def __init__(self, q: FloatArray, w: FloatArray, r: FloatArray, lo: FloatArray, hi: FloatArray):
+        self.q, self.w, self.r, self.lo, self.hi = q, w, r, lo, hi
+        self.wsum = w.sum(axis=-1)
+        self.linear = bool(np.all(r == 1.0))
+        low, high = lo[:, None, :], hi[:, None, :]
+        cell = (w > 0.0) & (r < 2.0)[:, :, None] & (q > low) & (q < high)
+        self.kink = cell & (r <= 1.0)[:, :, None]
+        self.has_cells = bool(cell.any())
+        # cell boundaries of each issue, sorted, padded with +inf: shape (B, K, n + 1)
+        B, n, K = q.shape
+        bounds = np.full((B, K, n + 1), np.inf)
+        bounds[:, :, :n] = np.where(cell, q, np.inf).transpose(0, 2, 1)
+        bounds.sort(axis=2)
+        self.cells = bounds
+
+    def take(self, idx: NDArray[np.intp]) -> Space:
+        """The sub-batch of runs ``idx``."""
+        out = object.__new__(Space)
+        for name in ("q", "w", "r", "lo", "hi", "wsum", "cells", "kink"):
+            setattr(out, name, getattr(self, name)[idx])
+        out.linear = self.linear
+        out.has_cells = self.has_cells
+        return out
+
+
+def evaluate(sp: Space, z: FloatArray, rows: NDArray[np.intp] | None = None) -> Cache:
+    """Utilities at ``z`` (B, K), with the pieces the derivatives reuse; ``rows`` evaluates a
+    subset of the runs (``z`` then has one row per entry of ``rows``)."""
+    if rows is None:
+        q, w, wsum, r = sp.q, sp.w, sp.wsum, sp.r
+    else:
+        q, w, wsum, r = sp.q[rows], sp.w[rows], sp.wsum[rows], sp.r[rows]
+    t = z[:, None, :] - q
+    P = np.abs(t)
+    if not sp.linear:
+        P **= r[:, :, None]
+    u = wsum - np.einsum("bnk,bnk->bn", w, P)
+    return t, P, u
+
+
+class Slopes:
+    """Derivatives of the losses ``|z_k - q_jk|^r_j`` in ``z_k`` at a point.
+
+    ``ms`` is the derivative where ``z_k != q_jk``; at the (few) offsets that are exactly zero
+    (indices ``zb, zj, zk``) it is 0 and ``kick`` holds the one-sided magnitude (1 when
+    ``r = 1``, 0 when ``r > 1``): the loss rises at that rate on both sides. ``d2`` is the
+    curvature clipped to ``[0, BIG]`` (``None``: zero everywhere).
+    """
+
+    __slots__ = ("d2", "kick", "ms", "zb", "zj", "zk")
+
+    def __init__(self, sp: Space, cache: Cache):
+        t, P, _ = cache
+        if sp.linear:
+            self.zb, self.zj, self.zk = np.nonzero(t == 0.0)
+            self.ms, self.d2 = np.sign(t), None
+            self.kick = np.ones(self.zb.size)
+            return
+        self.zb, self.zj, self.zk = np.nonzero(np.abs(t) <= _TINY)  # 1 / t would overflow
+        r = sp.r[:, :, None]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            inv = 1.0 / t  # signed: d|t|^r/dt = r |t|^r / t
+            ms = r * P
+            ms *= inv
+            d2 = (r - 1.0) * ms
+            d2 *= inv
+        rz = sp.r[self.zb, self.zj]
+        ms[self.zb, self.zj, self.zk] = 0.0
+        d2[self.zb, self.zj, self.zk] = np.where(
+            rz == 2.0, 2.0, np.where((rz > 1.0) & (rz < 2.0), _BIG, 0.0)
+        )
+        self.ms, self.d2 = ms, np.clip(d2, 0.0, _BIG, out=d2)
+        self.kick = np.where(rz == 1.0, 1.0, np.where(rz < 1.0, _BIG, 0.0))
+
+    def directional(self, wy: FloatArray) -> tuple[FloatArray, FloatArray]:
+        """Slopes of ``sum_j wy_jk (1 - loss_jk)`` moving up from ``z_k`` and arriving from
+        below, shape (B, K) each."""
+        B, _, K = wy.shape
+        mid = -np.einsum("bnk,bnk->bk", wy, self.ms)
+        mass = np.bincount(
+            self.zb * K + self.zk,
+            weights=wy[self.zb, self.zj, self.zk] * self.kick,
+            minlength=B * K,
+        ).reshape(B, K)
+        return mid - mass, mid + mass
+
+
+def neighbours(sp: Space, z: FloatArray) -> tuple[FloatArray, FloatArray, BoolArray]:
+    """Nearest cell boundary strictly above and strictly below each ``z_k``, and whether
+    ``z_k`` sits on one (B, K each)."""
+    zz = z[:, :, None]
+    n_le = np.argmax(sp.cells > zz, axis=2)  # the padding +inf exceeds every z
+    n_lt = np.argmax(sp.cells >= zz, axis=2)
+    above = np.take_along_axis(sp.cells, n_le[:, :, None], axis=2)[:, :, 0]
+    below = np.take_along_axis(sp.cells, np.maximum(n_lt - 1, 0)[:, :, None], axis=2)[:, :, 0]
+    below = np.where(n_lt > 0, below, -np.inf)
+    return above, below, n_le > n_lt
+
+
+def objective(
+    u: FloatArray, tv: FloatArray, e: FloatArray, c: FloatArray, beta: FloatArray, alpha: float
+) -> FloatArray:
+    """``alpha t + sum_j beta_j log(u_j - e_j - t c_j)``; ``-inf`` outside the domain. (B,)"""
+    s = u - e - tv[:, None] * c
+    act = beta > 0.0
+    ok = np.where(act, s > 0.0, True).all(axis=1)
+    logs = np.log(np.where(act & (s > 0.0), s, 1.0))
+    return np.where(ok, (beta * logs).sum(axis=1) + alpha * tv, -np.inf)
+
+
+class Problem:
+    """Parameters ``e, c, beta, alpha`` of one instance of the family, batched."""
+
+    __slots__ = ("alpha", "beta", "c", "e", "with_t")
+
+    def __init__(self, e: FloatArray, c: FloatArray, beta: FloatArray, alpha: float, with_t: bool):
+        self.e, self.c, self.beta, self.alpha, self.with_t = e, c, beta, alpha, with_t
+
+
+def _max_rise(
+    q: FloatArray,
+    c: FloatArray,
+    r: FloatArray,
+    z0: FloatArray,
+    a: FloatArray,
+    b: FloatArray,
+    iterations: int = 20,
+) -> FloatArray:
+    """Upper bound on ``max_{x in [a, b]} psi(x) - psi(z0)``, ``psi(x) = -sum_j c_j |x - q_j|^r_j``
+    concave, per row (q, c, r: (P, n); the rest (P,)), the maximum lying in ``[a, b]``.
+
+    The bracket shrinks by the intersection of the tangents at its ends (regula falsi on the
+    derivative, with bisection every third step); by concavity ``psi`` lies below both tangents,
+    so their intersection bounds the maximum whatever the bracket's width.
+    """
+    loss0 = (c * np.abs(z0[:, None] - q) ** r).sum(axis=1)
+
+    def at(x: FloatArray) -> tuple[FloatArray, FloatArray, FloatArray]:
+        t = x[:, None] - q
+        d = np.abs(t)
+        p = d**r
+        pos = d > _TINY
+        mag = np.where(
+            pos,
+            r * p / np.where(pos, d, 1.0),
+            np.where(r == 1.0, 1.0, np.where(r < 1.0, _BIG, 0.0)),
+        )
+        right = -(c * np.where(t >= 0.0, mag, -mag)).sum(axis=1)  # psi'(x+)
+        left = -(c * np.where(t > 0.0, mag, -mag)).sum(axis=1)  # psi'(x-)
+        return loss0 - (c * p).sum(axis=1), right, left
+
+    fa, sa, _ = at(a)
+    fb, _, sb = at(b)
+    for i in range(iterations):
+        with np.errstate(divide="ignore", invalid="ignore"):
+            x = (fb - fa + sa * a - sb * b) / (sa - sb)
+        x = np.where(np.isfinite(x) & (i % 3 != 2), np.clip(x, a, b), 0.5 * (a + b))
+        fx, sr, sl = at(x)
+        rising, falling = sr > 0.0, sl < 0.0
+        a, fa, sa = np.where(rising, x, a), np.where(rising, fx, fa), np.where(rising, sr, sa)
+        b, fb, sb = np.where(falling, x, b), np.where(falling, fx, fb), np.where(falling, sl, sb)
+        top = ~rising & ~falling  # x is a maximiser
+        a, fa, sa = np.where(top, x, a), np.where(top, fx, fa), np.where(top, 0.0, sa)
+        b, fb, sb = np.where(top, x, b), np.where(top, fx, fb), np.where(top, 0.0, sb)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        x = (fb - fa + sa * a - sb * b) / (sa - sb)
+    tangent = fa + sa * (np.clip(x, a, b) - a)
+    # b rising (the maximum at the bracket's top end) or a flat bracket: the larger end value
+    return np.where(
+        (sb >= 0.0) | ~np.isfinite(x), np.maximum(fa, fb), np.maximum(tangent, np.maximum(fa, fb))
+    )
+
+
+def certificate(
+    sp: Space, z: FloatArray, cache: Cache, y: FloatArray, floor: float = 1e-14
+) -> FloatArray:
+    """Upper bound on ``max_{z'} sum_j y_j (u_j(z') - u_j(z))`` over the box, shape (B,).
+
+    Per issue, the one-sided derivatives of ``psi_k`` at ``z_k`` bound its rise linearly. Where
+    that bound exceeds ``floor`` the maximum of ``psi_k`` is found exactly: at a position or a
+    bound when every utility is piecewise linear, otherwise bounded by :func:`_max_rise`.
+    """
+    wy = sp.w * y[:, :, None]
+    g_up, g_down = Slopes(sp, cache).directional(wy)
+    rise_up = np.maximum(g_up, 0.0) * (sp.hi - z)
+    rise_down = np.maximum(-g_down, 0.0) * (z - sp.lo)
+    bound = rise_up + rise_down
+    rows, cols = np.nonzero(bound > floor)
+    if rows.size and sp.linear:  # piecewise linear: the maximum is at a position or a bound
+        q = sp.q[rows, :, cols]
+        c = wy[rows, :, cols]
+        z0 = z[rows, cols]
+        lo, hi = sp.lo[rows, cols], sp.hi[rows, cols]
+        cand = np.clip(
+            np.concatenate([q, lo[:, None], hi[:, None]], axis=1), lo[:, None], hi[:, None]
+        )
+        dist0 = np.abs(z0[:, None] - q)
+        rise = (c[:, None, :] * (dist0[:, None, :] - np.abs(cand[:, :, None] - q[:, None, :]))).sum(
+            2
+        )
+        bound[rows, cols] = np.minimum(bound[rows, cols], np.maximum(rise.max(axis=1), 0.0))
+    elif rows.size:
+        up = rise_up[rows, cols] > 0.0
+        lo, hi = sp.lo[rows, cols], sp.hi[rows, cols]
+        z0 = z[rows, cols]
+        refined = _max_rise(
+            sp.q[rows, :, cols],
+            wy[rows, :, cols],
+            sp.r[rows],
+            z0,
+            np.where(up, z0, lo),
+            np.where(up, hi, z0),
+        )
+        bound[rows, cols] = np.minimum(bound[rows, cols], np.maximum(refined, 0.0))
+    return bound.sum(axis=1)
+
+
+def duality_gap(
+    sp: Space,
+    z: FloatArray,
+    cache: Cache,
+    tau: FloatArray,
+    d: FloatArray,
+    s_pred: FloatArray,
+    floor: float = 1e-14,
+) -> FloatArray:
+    """Bound on ``max_{z'} Phi(z') - Phi(z)`` for ``Phi = sum_j tau_j log(u_j - d_j)`` (B,).
+
+    Lagrangian duality gives, for any ``y > 0``,
+    ``max Phi <= max_{z'} sum_j y_j (u_j(z') - d_j) - sum_j tau_j log(y_j / tau_j) - 1``, so with
+    ``v = u(z) - d`` and ``rho_j = y_j v_j / tau_j`` the gap is at most
+    ``C(y) + sum_j tau_j (rho_j - 1 - log rho_j)``, ``C`` the bound of :func:`certificate`. With
+    ``y = tau / v`` this is the first-order (Frank-Wolfe) bound; this function takes
+    ``y = tau / s_pred`` from the slacks predicted by the Newton step, which makes it second
+    order, and matters when the log is strongly curved (some actor barely above its
+    disagreement utility). ``inf`` where the prediction leaves the domain.
+    """
+    act = tau > 0.0
+    v = cache[-1] - d
+    ok = act & (v > 0.0)
+    usable = np.where(act, s_pred > 0.0, True).all(axis=1) & np.where(act, ok, True).all(axis=1)
+    y = np.where(act & (s_pred > 0.0), tau / np.where(s_pred > 0.0, s_pred, 1.0), 0.0)
+    rho = np.where(ok & (y > 0.0), y * v / np.where(act, tau, 1.0), 1.0)
+    penalty = np.where(act, tau * (rho - 1.0 - np.log(rho)), 0.0).sum(axis=1)
+    return np.where(usable, certificate(sp, z, cache, y, floor) + penalty, np.inf)
