@@ -11,7 +11,7 @@ from negsim.engines.base import Engine, EngineInfo, NoParams, Outcome, parse_par
 from negsim.errors import EngineError
 
 __all__ = ["Engine", "EngineInfo", "NoParams", "Outcome", "available", "get", "parse_params",
-           "register"]
+           "register", "unregister"]
 
 _REGISTRY: dict[str, Engine] = {}
 
@@ -23,6 +23,11 @@ def register(engine: Engine) -> Engine:
         raise EngineError(f"an engine named {name!r} is already registered")
     _REGISTRY[name] = engine
     return engine
+
+
+def unregister(name: str) -> None:
+    """Remove the engine registered as ``name`` (no error if there is none)."""
+    _REGISTRY.pop(name, None)
 
 
 def get(name: str) -> Engine:
@@ -48,10 +53,11 @@ def available() -> tuple[Engine, ...]:
 
 
 from negsim.engines import (  # noqa: E402  (importing registers the engines)
-    cooperative as _cooperative,
-    crisis as _crisis,
     forecast as _forecast,
     strategic as _strategic,
 )
 
-del _cooperative, _crisis, _forecast, _strategic
+del _forecast, _strategic
+# negsim.engines.cooperative (nash) and negsim.engines.crisis are not registered yet: they
+# fail parts of the contract suite on generated scenarios (see the issue notes). Register one
+# explicitly with ``register(negsim.engines.crisis.crisis)`` to try it.

@@ -156,7 +156,3 @@ egalitarian = Engine(
                     "Econometrica 45",),
         **_COMMON),
     params=NoSpatialParams, solve=_solve_egalitarian)
-
-from negsim.engines import register  # noqa: E402
-
-register(nash)  # egalitarian: solver public, engine pending a contract failure (see notes)

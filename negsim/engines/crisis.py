@@ -120,7 +120,3 @@ crisis = Engine(
                     "Organization 49", "Hirshleifer (1989) Public Choice 63"),
     ),
     params=CrisisParams, solve=_solve, check=_check)
-
-from negsim.engines import register  # noqa: E402
-
-register(crisis)
