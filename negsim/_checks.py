@@ -208,6 +208,19 @@ def one_of(*choices: str) -> Callable[[Any, Any, Any], None]:
     return check
 
 
+def instances_of(cls: type) -> Callable[[Any, Any, Any], None]:
+    """Validator: a tuple whose items are all ``cls`` objects; reports each item that is not."""
+
+    def check(_: Any, attribute: Any, value: Any) -> None:
+        bad = [Problem(f"{attribute.name} must hold {cls.__name__} objects, got "
+                       f"{type(v).__name__}", f"{attribute.name}.{i}")
+               for i, v in enumerate(value) if not isinstance(v, cls)]
+        if bad:
+            raise ScenarioError(bad)
+
+    return check
+
+
 def did_you_mean(word: str, choices: Any) -> str:
     """A ``" (did you mean 'x'?)"`` suffix naming the closest choice, or an empty string."""
     import difflib

@@ -29,7 +29,15 @@ from typing import Any
 import attrs
 from attrs import field
 
-from negsim._checks import FrozenMap, identifier, integer, is_number, number, one_of
+from negsim._checks import (
+    FrozenMap,
+    identifier,
+    instances_of,
+    integer,
+    is_number,
+    number,
+    one_of,
+)
 from negsim.errors import Problem, ScenarioError
 from negsim.model import Citation, _pair, _text, provenance
 
@@ -114,16 +122,6 @@ class Condition:
         return x == self.value
 
 
-def _typed_tuple(cls: type) -> Any:
-    def check(_: Any, attribute: Any, value: tuple[Any, ...]) -> None:
-        bad = [Problem(f"{attribute.name} must hold {cls.__name__} objects, got "
-                       f"{type(v).__name__}", f"{attribute.name}.{i}")
-               for i, v in enumerate(value) if not isinstance(v, cls)]
-        if bad:
-            raise ScenarioError(bad)
-
-    return check
-
 
 @attrs.frozen(kw_only=True)
 class Lever:
@@ -163,14 +161,14 @@ class Lever:
     range: tuple[float, float] = field(default=(0.0, 1.0), converter=tuple, validator=_pair)
     label: str = field(default="", validator=_text)
     unit: str = field(default="", validator=_text)
-    schedule: tuple[Step, ...] = field(default=(), converter=tuple, validator=_typed_tuple(Step))
+    schedule: tuple[Step, ...] = field(default=(), converter=tuple, validator=instances_of(Step))
     cost: float = field(default=0.0, validator=number(0.0))
     effects: tuple[Effect, ...] = field(default=(), converter=tuple,
-                                        validator=_typed_tuple(Effect))
+                                        validator=instances_of(Effect))
     issue: str | None = field(default=None)
     concession_value: float = field(default=0.0, validator=number(0.0))
     conditions: tuple[Condition, ...] = field(default=(), converter=tuple,
-                                              validator=_typed_tuple(Condition))
+                                              validator=instances_of(Condition))
     credibility: float = field(default=1.0, validator=number(0.0, 1.0))
     description: str = field(default="", validator=_text)
     sources: tuple[str, ...] = provenance()["sources"]

@@ -17,7 +17,15 @@ from typing import Any
 import attrs
 from attrs import field
 
-from negsim._checks import FrozenMap, frozen_map, identifier, integer, is_number, one_of
+from negsim._checks import (
+    FrozenMap,
+    frozen_map,
+    identifier,
+    instances_of,
+    integer,
+    is_number,
+    one_of,
+)
 from negsim.errors import Problem, ScenarioError
 from negsim.levers import Lever
 from negsim.model import (
@@ -178,16 +186,6 @@ class Variant:
     cite: FrozenMap[Citation] = provenance()["cite"]
 
 
-def _typed(cls: type) -> Any:
-    def check(_: Any, attribute: Any, value: Any) -> None:
-        bad = [Problem(f"{attribute.name} must hold {cls.__name__} objects, got "
-                       f"{type(v).__name__}", attribute.name)
-               for v in value if not isinstance(v, cls)]
-        if bad:
-            raise ScenarioError(bad[:1])
-
-    return check
-
 
 @attrs.frozen(kw_only=True)
 class Scenario:
@@ -199,21 +197,22 @@ class Scenario:
 
     schema: int = field(default=SCHEMA_VERSION, validator=integer(1))
     title: str = field(validator=_text)
-    issues: tuple[Issue, ...] = field(converter=tuple, validator=_typed(Issue))
-    actors: tuple[Actor, ...] = field(converter=tuple, validator=_typed(Actor))
+    issues: tuple[Issue, ...] = field(converter=tuple, validator=instances_of(Issue))
+    actors: tuple[Actor, ...] = field(converter=tuple, validator=instances_of(Actor))
     table: Table = field(validator=attrs.validators.instance_of(Table))
     description: str = field(default="", validator=_text)
     date: str = field(default="", validator=_text)
     authors: tuple[str, ...] = field(default=(), converter=tuple)
     time: Time = field(factory=Time, validator=attrs.validators.instance_of(Time))
     coalitions: tuple[Coalition, ...] = field(default=(), converter=tuple,
-                                              validator=_typed(Coalition))
-    levers: tuple[Lever, ...] = field(default=(), converter=tuple, validator=_typed(Lever))
+                                              validator=instances_of(Coalition))
+    levers: tuple[Lever, ...] = field(default=(), converter=tuple, validator=instances_of(Lever))
     engine: EngineSettings = field(factory=EngineSettings,
                                    validator=attrs.validators.instance_of(EngineSettings))
     uncertainties: tuple[Uncertainty, ...] = field(default=(), converter=tuple,
-                                                   validator=_typed(Uncertainty))
-    variants: tuple[Variant, ...] = field(default=(), converter=tuple, validator=_typed(Variant))
+                                                   validator=instances_of(Uncertainty))
+    variants: tuple[Variant, ...] = field(default=(), converter=tuple,
+                                          validator=instances_of(Variant))
     sources: tuple[str, ...] = field(default=(), converter=tuple)
     cite: FrozenMap[Citation] = field(factory=FrozenMap, converter=frozen_map)
 
