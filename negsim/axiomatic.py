@@ -60,6 +60,7 @@ __all__ = [
     "kalai_smorodinsky_outcome",
     "nash",
     "nash_outcome",
+    "proportional_outcome",
 ]
 
 FloatArray = NDArray[np.float64]
@@ -487,12 +488,20 @@ def nash_outcome(
     return _finish(z, u, feasible, gap, np.full(R, np.nan), d, status_quo, lo_, width)
 
 
-def _maxmin_outcome(position, weight, risk, lo, hi, disagreement, status_quo, ks: bool):
+def _maxmin_outcome(position, weight, risk, lo, hi, disagreement, status_quo, ks: bool,
+                    proportions=None):
     space, d, bargainer, blocked, z_sq, lo_, width = _lower(
         position, weight, risk, lo, hi, disagreement, status_quo
     )
     R, n = d.shape
-    ones = bargainer.astype(float)
+    if proportions is None:
+        ones = bargainer.astype(float)
+    else:
+        c = np.asarray(proportions, dtype=float)
+        if c.shape != (R, n) or not np.all(c > 0.0) or not np.isfinite(c).all():
+            raise ValueError(f"proportions must be positive and finite with shape {(R, n)}, "
+                             f"got shape {c.shape}")
+        ones = np.where(bargainer, c, 0.0)
     z = _start(space, ones, z_sq)
     u = _sk.evaluate(space, z)[-1]
     level, gap = np.zeros(R), np.zeros(R)  # runs without bargainers: nothing to agree on
@@ -584,5 +593,37 @@ def egalitarian_outcome(
     return _maxmin_outcome(position, weight, risk, lo, hi, disagreement, status_quo, ks=False)
 
 
-for _f in (nash_outcome, kalai_smorodinsky_outcome, egalitarian_outcome):
+def proportional_outcome(
+    position: FloatArray,
+    weight: FloatArray,
+    risk: FloatArray,
+    lo: FloatArray,
+    hi: FloatArray,
+    disagreement: FloatArray,
+    status_quo: FloatArray,
+    proportions: FloatArray,
+) -> SpatialSolution:
+    """Proportional solution (Kalai 1977) over the outcome box, for every run at once.
+
+    Finds the largest ``t`` such that some ``x`` has ``u_i(x) >= d_i + t c_i`` for every actor,
+    with given proportions ``c_i > 0``, and among those ``x`` returns the analytic centre. The
+    egalitarian solution is the case ``c = 1``; Kalai-Smorodinsky the case ``c = a - d``.
+    {params}
+    proportions : ndarray, shape (n_runs, n_actors)
+        The ratios ``c_i > 0`` in which gains over ``d`` are shared.
+
+    Returns
+    -------
+    SpatialSolution
+        ``level`` is ``t``; ``gap`` bounds ``t* - t``.
+
+    Notes
+    -----
+    {notes}
+    """
+    return _maxmin_outcome(position, weight, risk, lo, hi, disagreement, status_quo, ks=False,
+                           proportions=proportions)
+
+
+for _f in (nash_outcome, kalai_smorodinsky_outcome, egalitarian_outcome, proportional_outcome):
     _f.__doc__ = (_f.__doc__ or "").format(params=_SPATIAL_PARAMS, notes=_SPATIAL_NOTES)
