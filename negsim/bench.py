@@ -32,15 +32,19 @@ def _median_seconds(fn: Callable[[], Any], repeat: int) -> float:
     return statistics.median(times)
 
 
-def bench_engines(runs: int = 10_000, repeat: int = 5) -> list[dict[str, Any]]:
-    """Median seconds and runs per second of each engine on the reference scenario."""
+def bench_engines(runs: int = 10_000, repeat: int = 5,
+                  engines: list[str] | None = None) -> list[dict[str, Any]]:
+    """Median seconds and runs per second of each engine (or those named) on the reference
+    scenario; the compromise engine is always measured, as the baseline."""
     import negsim
     from negsim._resources import reference_scenario
     from negsim.engines import available
 
     scenario = negsim.load(reference_scenario())
     rows = []
-    for engine in available():
+    chosen = [e for e in available()
+              if engines is None or e.name in engines or e.name == "compromise"]
+    for engine in chosen:
         try:
             negsim.run(scenario, engine.name, rng=0, n_runs=2)
         except negsim.EngineError as exc:
@@ -76,12 +80,23 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m negsim.bench", description=__doc__)
     parser.add_argument("--runs", type=int, default=10_000, help="runs per engine call")
     parser.add_argument("--repeat", type=int, default=5, help="repetitions (median reported)")
+    parser.add_argument("--engines", nargs="+", metavar="NAME",
+                        help="only these engines (and the compromise baseline)")
     parser.add_argument("--json", action="store_true", help="machine-readable output")
     args = parser.parse_args(argv)
+    if args.engines:
+        from negsim.engines import get
+        from negsim.errors import EngineError
+
+        for name in args.engines:
+            try:
+                get(name)
+            except EngineError as exc:
+                parser.error(str(exc))
     out = {
         "machine": {"python": platform.python_version(), "processor": platform.machine(),
                     "numpy": np.__version__},
-        "engines": bench_engines(args.runs, args.repeat),
+        "engines": bench_engines(args.runs, args.repeat, args.engines),
         "power": bench_power(),
     }
     if args.json:
