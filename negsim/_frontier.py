@@ -22,7 +22,6 @@ from itertools import pairwise
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy import optimize
 
 FloatArray = NDArray[np.float64]
 Frontier = Callable[[FloatArray], FloatArray]
@@ -41,6 +40,7 @@ def hull_level(P: FloatArray, lower: FloatArray, c: FloatArray) -> float | None:
     ``None`` if no ``t`` works. With ``c = 0`` this tests membership of ``lower`` (0 or None),
     allowing ``1e-9`` for rounding.
     """
+    from scipy import optimize  # here, so that importing negsim skips scipy
     m = P.shape[0]
     has_t = bool(np.any(c != 0.0))
     nv = m + has_t
@@ -207,6 +207,7 @@ def _edge_max(p: FloatArray, q: FloatArray, d: FloatArray, tau: FloatArray) -> F
     """``argmax sum tau_i log(u_i - d_i)`` on the segment ``[p, q]``, to rounding: the
     derivative ``sum tau_i D_i / (p_i - d_i + s D_i)`` falls with ``s``, so its root is found
     by bracketing on the part of the segment where every gain is positive."""
+    from scipy import optimize  # here, so that importing negsim skips scipy
     D, g = q - p, p - d
     if np.any((D == 0.0) & (g <= 0.0)):
         return p  # some player never gains on this edge
@@ -242,6 +243,7 @@ def frontier_at(f: Frontier, end: float, u1: float) -> float:
 
 def frontier_reach(f: Frontier, end: float, level2: float) -> float:
     """Largest ``u1`` with ``F(u1) >= level2``."""
+    from scipy import optimize  # here, so that importing negsim skips scipy
     if frontier_at(f, end, end) >= level2:
         return end
     if frontier_at(f, end, 0.0) < level2:
@@ -258,6 +260,7 @@ def frontier_ideal(f: Frontier, end: float, d: FloatArray) -> FloatArray:
 
 def frontier_segment_point(f: Frontier, end: float, d: FloatArray, c: FloatArray) -> FloatArray:
     """``d + t c`` with the largest ``t`` keeping it in ``S`` (``c >= 0``, not zero)."""
+    from scipy import optimize  # here, so that importing negsim skips scipy
 
     def slack(t: float) -> float:
         return frontier_at(f, end, d[0] + t * c[0]) - (d[1] + t * c[1])
@@ -274,6 +277,7 @@ def frontier_segment_point(f: Frontier, end: float, d: FloatArray, c: FloatArray
 
 def frontier_nash(f: Frontier, end: float, d: FloatArray, tau: FloatArray) -> FloatArray:
     """Generalised Nash on a frontier: a bounded concave maximisation in ``u1``."""
+    from scipy import optimize  # here, so that importing negsim skips scipy
     lo = max(d[0], 0.0)
     hi = frontier_reach(f, end, d[1])
     if not hi > lo or not frontier_at(f, end, lo) > d[1]:

@@ -108,7 +108,8 @@ class Slopes:
             return
         self.zb, self.zj, self.zk = np.nonzero(np.abs(t) <= _TINY)  # 1 / t would overflow
         r = sp.r[:, :, None]
-        with np.errstate(divide="ignore", invalid="ignore"):
+        # offsets within _TINY of 0 (zero or subnormal: 1 / t overflows) are overwritten below
+        with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
             inv = 1.0 / t  # signed: d|t|^r/dt = r |t|^r / t
             ms = r * P
             ms *= inv
