@@ -19,14 +19,19 @@ from __future__ import annotations
 
 import functools
 import math
+import operator
+from typing import TYPE_CHECKING
 
 import numpy as np
 from numpy.typing import NDArray
 
 from negsim.model import Coalition
-from negsim.power import VotingGame, banzhaf, shapley_shubik
+from negsim.power import Criterion, VotingGame, banzhaf, shapley_shubik
 
-__all__ = ["coalition_power", "voting_game"]
+if TYPE_CHECKING:
+    from negsim.scenario import Scenario
+
+__all__ = ["coalition_power", "table_rule", "voting_game"]
 
 # weights (population shares, votes) are rounded to this unit before the exact count
 _RESOLUTION = 1e-4
@@ -88,3 +93,62 @@ def coalition_power(coalition: Coalition, issue: str | None = None,
         raise ValueError(f"index must be 'shapley_shubik' or 'banzhaf', got {index!r}")
     out.setflags(write=False)
     return out
+
+
+def _lift(game: VotingGame, members: tuple[str, ...], actor_ids: tuple[str, ...]) -> VotingGame:
+    """``game`` over ``members`` as a game over every actor (the others are null players)."""
+    at = [actor_ids.index(m) for m in members]
+
+    def spread(weights: tuple[int, ...]) -> list[int]:
+        out = [0] * len(actor_ids)
+        for i, w in zip(at, weights, strict=True):
+            out[i] += w
+        return out
+
+    return VotingGame(len(actor_ids), [[Criterion(spread(c.weights), c.quota) for c in block]
+                                       for block in game.blocks])
+
+
+@functools.lru_cache(maxsize=256)
+def table_rule(scenario: Scenario) -> VotingGame:
+    """The table's decision rule on a package over every issue, as a voting game over actors.
+
+    Players are ``scenario.actor_ids`` in order. A coalition wins iff it contains every
+    ratifying actor (each a veto player) and, for every ratifying coalition, members that carry
+    the coalition's decision under the rule of each issue on which its consent is needed (its
+    default rule if it ratifies no issue in particular). Actors in no ratifying party are null
+    players.
+
+    Parameters
+    ----------
+    scenario : Scenario
+
+    Returns
+    -------
+    VotingGame
+
+    Raises
+    ------
+    ValueError
+        If the scenario has more actors than :class:`~negsim.power.VotingGame` holds (62).
+    """
+    s, t = scenario, scenario.table
+    aid = s.actor_ids
+    effective = t.effective_ratifiers()
+    parties = dict.fromkeys(effective + tuple(p for ps in t.issue_ratifiers.values() for p in ps))
+    veto = [0] * len(aid)
+    games = []
+    for party in parties:
+        if party in aid:
+            veto[aid.index(party)] = 1
+            continue
+        coalition = s.coalition(party)
+        by_rule: dict[str, str | None] = {}  # rule -> an issue decided under it
+        for k in s.issue_ids:
+            if party in t.issue_ratifiers.get(k, effective):
+                by_rule.setdefault(coalition.issue_rules.get(k, coalition.rule), k)
+        for issue in by_rule.values() or [None]:
+            games.append(_lift(voting_game(coalition, issue), coalition.members, aid))
+    if any(veto):
+        games.append(VotingGame(len(aid), [[Criterion(veto, sum(veto))]]))
+    return functools.reduce(operator.and_, games)

@@ -16,7 +16,9 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
+from negsim.coalitions import table_rule
 from negsim.errors import EngineError
+from negsim.power import VotingGame
 from negsim.scenario import Scenario
 from negsim.utility import issue_weights, utility
 
@@ -59,6 +61,10 @@ class Compiled:
     negotiator : ndarray of bool, shape (n,)
         Actors at the table (a coalition through its representative, else its members).
     lever_level, lever_cost, lever_credibility : ndarray, shape (R, L)
+    decision_rule : VotingGame or None
+        The table's rule on a package over every issue, over the actors
+        (:func:`negsim.coalitions.table_rule`); None if the scenario has more actors than a
+        voting game holds.
     """
 
     scenario_hash: str
@@ -85,6 +91,7 @@ class Compiled:
     lever_level: FloatArray
     lever_cost: FloatArray
     lever_credibility: FloatArray
+    decision_rule: VotingGame | None = None
 
     @property
     def n_runs(self) -> int:
@@ -195,8 +202,13 @@ def compile_scenario(
     issue_ratifier = np.stack(
         [_mask(s, s.table.ratifiers_for((k,)), members=True) for k in iid], axis=1
     ).reshape(n, K)
+    try:
+        rule: VotingGame | None = table_rule(s)
+    except ValueError:
+        rule = None
     out = Compiled(
-        scenario_hash=s.hash, horizon=s.time.horizon, actor_ids=aid, issue_ids=iid,
+        decision_rule=rule, scenario_hash=s.hash, horizon=s.time.horizon, actor_ids=aid,
+        issue_ids=iid,
         lever_ids=lid, lo=lo, hi=hi,
         weight=weight, walk_away_is_war=war, ratifier=ratifier, negotiator=negotiator,
         issue_ratifier=issue_ratifier,

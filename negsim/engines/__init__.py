@@ -53,11 +53,11 @@ def available() -> tuple[Engine, ...]:
 
 
 from negsim.engines import (  # noqa: E402  (importing registers the engines)
+    cooperative as _cooperative,
+    crisis as _crisis,
     forecast as _forecast,
+    legislative as _legislative,
     strategic as _strategic,
 )
 
-del _forecast, _strategic
-# negsim.engines.cooperative (nash) and negsim.engines.crisis are not registered yet: they
-# fail parts of the contract suite on generated scenarios (see the issue notes). Register one
-# explicitly with ``register(negsim.engines.crisis.crisis)`` to try it.
+del _cooperative, _crisis, _forecast, _legislative, _strategic
