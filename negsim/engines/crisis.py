@@ -19,9 +19,11 @@ war is itself better than fighting for both). The engine settles inside it:
 - ``protocol = "nash"``: the symmetric Nash solution with the war values as disagreement point
   (on a unit pie with linear utilities, the midpoint ``p + (c_B - c_A)/2`` of Fearon's range
   ``(p - c_A, p + c_B)``);
-- ``protocol = "ultimatum"``: the first negotiator makes a take-it-or-leave-it offer under
-  complete information and keeps the whole surplus (the far end of the range, ``p + c_B``),
-  approximated by the generalised Nash solution with power ``(1 - 1e-6, 1e-6)``.
+- ``protocol = "ultimatum"``: the negotiator listed first among the actors makes a
+  take-it-or-leave-it offer under complete information and keeps the whole surplus: the outcome
+  best for it among those the other prefers to war (the far end of the range, ``p + c_B``),
+  computed exactly (to rounding on linear utilities, to ``1e-13`` on concave ones) by tracing
+  the contract curve (:mod:`negsim._bilateral`).
 
 Where the range is empty (risk-acceptant utilities can make a gamble on war attractive) there is
 war: no agreement, each side gets ``w_i``. ``extras`` report ``p`` and the war values.
@@ -38,6 +40,7 @@ from __future__ import annotations
 import attrs
 import numpy as np
 
+from negsim._bilateral import best_subject_to
 from negsim.axiomatic import nash_outcome
 from negsim.compiled import Compiled
 from negsim.engines.base import Engine, EngineInfo, Outcome
@@ -95,13 +98,28 @@ def _check(s: Scenario) -> list[str]:
     return why
 
 
+def _ultimatum(c: Compiled, a: int, b: int, war: np.ndarray) -> Outcome:
+    """A's best offer that B accepts (``u_B >= w_B``); war if even that leaves A below ``w_A``."""
+    width = c.hi - c.lo
+    q = np.clip((c.position - c.lo) / width, 0.0, 1.0)
+    sq = np.clip((c.status_quo - c.lo) / width, 0.0, 1.0)
+    z, feasible = best_subject_to(q[:, a], c.weight[:, a], c.risk[:, a], q[:, b], c.weight[:, b],
+                                  c.risk[:, b], war[:, b], sq)
+    x = np.clip(c.lo + z * width, c.lo, c.hi)
+    u = c.utility(x)
+    agree = feasible & (u[:, a] >= war[:, a])
+    return Outcome(outcome=np.where(agree[:, None], x, c.status_quo), agreement=agree,
+                   round=np.where(agree, 0, -1).astype(np.int64),
+                   utility=np.where(agree[:, None], u, war))
+
+
 def _solve(c: Compiled, p: CrisisParams, rng: np.random.Generator) -> Outcome:
     a, b = np.flatnonzero(c.negotiator)
     prob_a, war = war_values(c, a, b, p)
-    power = None
     if p.protocol == "ultimatum":
-        power = np.broadcast_to(np.array([1 - 1e-6, 1e-6]), (c.n_runs, 2)).copy()
-    out = solve_spatial(c, c.negotiator, war, nash_outcome, power=power)
+        out = _ultimatum(c, a, b, war)
+    else:
+        out = solve_spatial(c, c.negotiator, war, nash_outcome)
     p_win = np.stack([prob_a, 1.0 - prob_a], axis=1)
     return attrs.evolve(out, walk_away=war,
                         extras={**out.extras, "p_win": p_win, "war_value": war})
