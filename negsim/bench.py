@@ -1,7 +1,9 @@
 """Benchmarks: ``python -m negsim.bench [--runs N] [--repeat K] [--json]``.
 
 Measures runs per second of every registered engine on the bundled reference scenario (each
-engine that fits it), and the time of the exact EU-27 power indices. Timings are medians of
+engine that fits it), with the scenario's uncertain parameters drawn afresh for every run (so
+no two runs are alike and no engine can share work between them), and the time of the exact
+EU-27 power indices. Timings are medians of
 ``--repeat`` repetitions on whatever machine runs it, with the compromise engine's time as the
 baseline measured in the same run, so the ratios are comparable across noisy shared machines.
 Not a test: nothing here asserts a speed.
@@ -41,6 +43,8 @@ def bench_engines(runs: int = 10_000, repeat: int = 5,
     from negsim.engines import available
 
     scenario = negsim.load(reference_scenario())
+    rng = np.random.default_rng(20261122)
+    overrides = {u.path: u.sample(rng, runs) for u in scenario.uncertainties}
     rows = []
     chosen = [e for e in available()
               if engines is None or e.name in engines or e.name == "compromise"]
@@ -51,7 +55,8 @@ def bench_engines(runs: int = 10_000, repeat: int = 5,
             rows.append({"engine": engine.name, "skipped": str(exc)})
             continue
         secs = _median_seconds(
-            lambda e=engine.name: negsim.run(scenario, e, rng=0, n_runs=runs), repeat)
+            lambda e=engine.name: negsim.run(scenario, e, rng=0, n_runs=runs,
+                                             overrides=overrides), repeat)
         rows.append({"engine": engine.name, "runs": runs, "seconds": secs,
                      "runs_per_second": runs / secs})
     base = next((r["seconds"] for r in rows if r["engine"] == "compromise"), None)
@@ -102,7 +107,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.json:
         print(json.dumps(out, indent=2))
         return 0
-    print(f"negsim benchmarks: reference scenario, {args.runs} runs, median of {args.repeat}")
+    print(f"negsim benchmarks: reference scenario, {args.runs} runs (uncertain parameters "
+          f"drawn per run), median of {args.repeat}")
     for r in out["engines"]:
         if "skipped" in r:
             print(f"  {r['engine']:<22} skipped: {r['skipped']}")

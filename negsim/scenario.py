@@ -15,7 +15,9 @@ from pathlib import Path
 from typing import Any
 
 import attrs
+import numpy as np
 from attrs import field
+from numpy.typing import NDArray
 
 from negsim._checks import (
     FrozenMap,
@@ -113,6 +115,46 @@ class Uncertainty:
         problems = self._check_shape()
         if problems:
             raise ScenarioError(problems)
+
+    def sample(self, rng: np.random.Generator, size: int) -> NDArray[np.float64]:
+        """``size`` independent draws of the parameter, shape ``(size,)``.
+
+        ``truncnormal`` is drawn by inverting the normal distribution function on
+        ``[low, high]``; ``beta`` is rescaled to ``[low, high]`` (default ``[0, 1]``);
+        ``choice`` uses ``weights`` normalised to sum to 1 (equal by default).
+
+        Examples
+        --------
+        >>> u = Uncertainty(id="cap", path="actors.a.capability", distribution="uniform",
+        ...                 low=1.0, high=2.0)
+        >>> x = u.sample(np.random.default_rng(0), 1000)
+        >>> bool((x >= 1).all() and (x < 2).all())
+        True
+        """
+        if not isinstance(rng, np.random.Generator):
+            raise TypeError(f"rng must be a numpy.random.Generator, got {type(rng).__name__}")
+        d = self.distribution
+        if d == "uniform":
+            return rng.uniform(self.low, self.high, size)
+        if d == "triangular":
+            return rng.triangular(self.low, self.mode, self.high, size)
+        if d == "normal":
+            return rng.normal(self.mean, self.sd, size)
+        if d == "truncnormal":
+            from scipy.special import ndtr, ndtri  # here, so that importing negsim skips scipy
+
+            assert self.low is not None and self.high is not None and self.sd is not None
+            a, b = ndtr((self.low - self.mean) / self.sd), ndtr((self.high - self.mean) / self.sd)
+            draw = self.mean + self.sd * ndtri(a + (b - a) * rng.random(size))
+            return np.asarray(np.clip(draw, self.low, self.high), dtype=float)
+        if d == "beta":
+            lo = 0.0 if self.low is None else self.low
+            hi = 1.0 if self.high is None else self.high
+            return lo + (hi - lo) * rng.beta(self.alpha, self.beta, size)
+        if d == "lognormal":
+            return rng.lognormal(self.mean, self.sigma, size)
+        weights = np.asarray(self.weights or [1.0] * len(self.values), dtype=float)
+        return rng.choice(np.asarray(self.values, dtype=float), size, p=weights / weights.sum())
 
     def _given(self, p: str) -> bool:
         v = getattr(self, p)
