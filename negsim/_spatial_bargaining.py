@@ -64,16 +64,30 @@ from negsim._spatial_kernel import (
 _ARMIJO = 1e-4
 _HALVINGS = 40
 _SNAP = 1e-13
+_PILOT_MIN = 256  # batches at least this large are first solved on a few pilot runs
+# Nash: Levenberg-Marquardt damping of the Newton systems, relative to their diagonal. Where the
+# optimum is not unique (two issues that trade off alike), rounding errors in the gradient
+# would otherwise be divided by a curvature of about 0 and throw the point along the flat
+# direction, differently for each order of the actors or issues.
+_DAMPING = 1e-8
+_MARGIN = 1e-9  # a point this far inside every constraint is clear of rounding errors
+_SHIFT_MIN = 1e-10  # a shift this small that is still needed: the problem is inessential
+_STALLED_GAP = 1e-8
+# largest gap at the last point before a final, negligible Newton step
+_AHEAD_GAP = 1e-10
 
 
 def newton_step(
     sp: Space, pr: Problem, z: FloatArray, tv: FloatArray, cache: Cache
-) -> tuple[FloatArray, FloatArray, Cache, FloatArray, FloatArray, FloatArray, FloatArray]:
+) -> tuple[
+    FloatArray, FloatArray, Cache, FloatArray, FloatArray, FloatArray, FloatArray, BoolArray
+]:
     """One projected Newton step on cells with Armijo backtracking, for every run of the batch.
 
     Returns the new ``z``, ``t`` and cache, and, *at the old point*, the box gap, the Newton
     decrement ``g . delta``, the multipliers ``y = beta / s`` and the slacks ``s`` predicted by
-    the linear model after the full Newton step.
+    the linear model after the full Newton step; and whether the whole Newton step was taken
+    (no kink in its way, first trial accepted).
     """
     B, _, K = sp.q.shape
     t, _, u = cache
@@ -117,7 +131,7 @@ def newton_step(
     diag0 = np.einsum("bkk->bk", M0).copy()
     if d2 is not None:
         diag0[:, :K] += np.einsum("bnk,bnk->bk", wy, d2)
-    diag0 = diag0 * (1.0 + 1e-12) + 1e-300
+    diag0 = diag0 * (1.0 + pr.damping) + 1e-300
     eye = np.arange(K1)
     grad = np.where(free, grad, 0.0)
     delta = np.zeros((B, K1))
@@ -138,13 +152,16 @@ def newton_step(
             break
         rows = rows[bad]
         free[rows] &= ~wrong[bad]
-    s_pred = s + np.einsum("bnk,bk->bn", jac, delta) / np.where(root > 0.0, root, 1.0)
+    ds = np.einsum("bnk,bk->bn", jac, delta) / np.where(root > 0.0, root, 1.0)
+    s_pred = s + ds
     decrement = (grad * delta).sum(axis=1)
-    delta /= np.maximum(1.0, np.abs(delta).max(axis=1, keepdims=True))
+    cap = np.maximum(1.0, np.abs(delta).max(axis=1, keepdims=True))
+    delta /= cap
+    ds /= cap
     dz = delta[:, :K]
     phi0 = objective(u, tv, pr.e, pr.c, pr.beta, pr.alpha)
     pending = np.flatnonzero(decrement > 0.0)
-    z_new, tv_new = z.copy(), tv.copy()
+    z_new, tv_new = z, tv
     new_cache = cache
     if sp.has_cells:
         cell_hi = np.where(dz > 0.0, np.minimum(above, sp.hi), z)
@@ -157,19 +174,59 @@ def newton_step(
         room = np.where(
             dz > 0.0, (cell_hi - z) / dz, np.where(dz < 0.0, (cell_lo - z) / dz, np.inf)
         )
-    first = np.minimum(1.0, room.min(axis=1))
+    reach = room.min(axis=1)
+    first = np.minimum(1.0, reach)
+    # the first trial: the step cut coordinate-wise at kinks; or, where the whole step stays in
+    # the current cells and the utilities are linear in them (every r_j = 1), the exact
+    # maximum along the Newton direction up to the first kink, which can be a longer step
+    # (Newton's quadratic model of the log only doubles a small slack)
+    alpha0 = np.ones(B)
+    if sp.linear:
+        # worth it where some slack would grow by half or more (else alpha is nearly 1)
+        grows = np.where(pr.beta > 0.0, ds / s_safe, 0.0).max(axis=1) >= 0.5
+        ext = np.flatnonzero((reach > 1.0) & (decrement > 0.0) & grows)
+        if ext.size:
+            lin = pr.alpha * delta[ext, K] if pr.with_t else np.zeros(ext.size)
+            alpha0[ext] = _ray_max(s[ext], ds[ext], pr.beta[ext], lin, reach[ext])
 
-    def attempt(idx: NDArray[np.intp], zt: FloatArray, tt: FloatArray) -> tuple[Cache, BoolArray]:
-        """Evaluate a trial point and apply the Armijo test (with a rounding allowance)."""
+    def attempt(idx: NDArray[np.intp], zt: FloatArray, tt: FloatArray,
+                beyond: FloatArray | float = 1.0) -> tuple[Cache, BoolArray]:
+        """Evaluate a trial point and apply the Armijo test (with a rounding allowance); a
+        step ``beyond`` times the Newton step need only do as well as the Newton step should."""
         ct = evaluate(sp, zt, None if idx.size == B else idx)
         phi = objective(ct[-1], tt, pr.e[idx], pr.c[idx], pr.beta[idx], pr.alpha)
         pred = (g_z[idx] * (zt - z[idx])).sum(axis=1)
         if pr.with_t:
             pred += grad[idx, K] * (tt - tv[idx])
+        pred /= beyond
         slack = 1e-15 * (np.abs(phi0[idx]) + 1.0)
         return ct, phi >= phi0[idx] + _ARMIJO * pred - slack
 
-    for trial in range(_HALVINGS):
+    full = np.zeros(B, dtype=bool)
+    if pending.size:  # the first trial, on the whole batch (cheaper than picking rows)
+        move = decrement > 0.0
+        zt = np.where(move[:, None], np.clip(z + alpha0[:, None] * dz, cell_lo, cell_hi), z)
+        tt = np.where(move, tv + alpha0 * delta[:, K], tv) if pr.with_t else tv
+        everyone = np.arange(B)
+        new_cache, ok = attempt(everyone, zt, tt, alpha0)
+        ok &= move
+        full = ok & (reach >= 1.0)
+        z_new = np.where(ok[:, None], zt, z)
+        if pr.with_t:
+            tv_new = np.where(ok, tt, tv)
+        rej = np.flatnonzero(~ok)
+        for arr, old in zip(new_cache, cache, strict=True):
+            arr[rej] = old[rej]
+        pending = pending[~ok[pending]]
+        # the longer step failed: the Newton step; the step cut at kinks: the first kink
+        # and no further than most of the way to where the linear model puts a slack at 0
+        with np.errstate(divide="ignore", invalid="ignore"):
+            edge = np.where((pr.beta[pending] > 0.0) & (ds[pending] < 0.0),
+                            -s[pending] / ds[pending], np.inf).min(axis=1)
+        step[pending] = np.minimum(
+            np.where(alpha0[pending] > 1.0, 1.0,
+                     np.where(first[pending] < 1.0, first[pending], 0.5)), 0.9 * edge)
+    for _ in range(_HALVINGS):
         if pending.size == 0:
             break
         zp = z[pending] + step[pending, None] * dz[pending]
@@ -177,22 +234,13 @@ def newton_step(
         tt = tv[pending] + step[pending] * delta[pending, K] if pr.with_t else tv[pending]
         ct, ok = attempt(pending, zt, tt)
         acc = pending[ok]
-        z_new[acc], tv_new[acc] = zt[ok], tt[ok]
-        if new_cache is cache and pending.size == B:  # first trial: start from its values
-            new_cache = ct
-            rej = np.flatnonzero(~ok)
-            for arr, old in zip(new_cache, cache, strict=True):
-                arr[rej] = old[rej]
-        else:
-            if new_cache is cache:
-                new_cache = tuple(a.copy() for a in cache)
-            for arr, part in zip(new_cache, ct, strict=True):
-                arr[acc] = part[ok]
+        z_new[acc] = zt[ok]
+        if pr.with_t:
+            tv_new[acc] = tt[ok]
+        for arr, part in zip(new_cache, ct, strict=True):
+            arr[acc] = part[ok]
         pending = pending[~ok]
-        if trial == 0:  # the step cut coordinate-wise at kinks failed: stop at the first kink
-            step[pending] = np.where(first[pending] < 1.0, first[pending], 0.5)
-        else:
-            step[pending] *= 0.5
+        step[pending] *= 0.5
     if sp.has_cells and sp.linear:  # land exactly on kinks that a step stopped a hair short of
         snap = np.where(
             np.abs(z_new - above) < _SNAP,
@@ -201,13 +249,60 @@ def newton_step(
         )
         moved = np.flatnonzero((snap != z_new).any(axis=1))
         if moved.size:
-            z_new[moved] = snap[moved]
-            part = evaluate(sp, z_new[moved], moved)
+            if z_new is z:
+                z_new = z.copy()
             if new_cache is cache:
                 new_cache = tuple(a.copy() for a in cache)
+            z_new[moved] = snap[moved]
+            part = evaluate(sp, z_new[moved], moved)
             for arr, p_ in zip(new_cache, part, strict=True):
                 arr[moved] = p_
-    return z_new, tv_new, new_cache, gap, decrement, y, s_pred
+    return z_new, tv_new, new_cache, gap, decrement, y, s_pred, full
+
+
+def _ray_max(
+    s: FloatArray, b: FloatArray, beta: FloatArray, lin: FloatArray, hi: FloatArray
+) -> FloatArray:
+    """``argmax`` over ``alpha`` in ``[1, hi]`` of ``lin alpha + sum_j beta_j log(s_j + alpha
+    b_j)``, a concave function, per row (``s > 0`` where ``beta > 0``): ``hi`` where it still
+    rises there, else the root of its derivative, by safeguarded Newton steps."""
+    beta = np.where(s > 0.0, beta, 0.0)
+    s = np.where(beta > 0.0, s, 1.0)
+    b = np.where(beta > 0.0, b, 0.0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        edge = np.where(b < 0.0, -s / b, np.inf).min(axis=1)  # where a slack reaches 0
+    top = np.minimum(hi, edge)
+
+    def slope(a, s, b, beta, lin):  # type: ignore[no-untyped-def]
+        q = b / (s + a[:, None] * b)
+        return lin + (beta * q).sum(axis=1), -(beta * q * q).sum(axis=1)
+
+    out = np.ones(s.shape[0])
+    g_one, _ = slope(out, s, b, beta, lin)
+    at_top = top < edge  # the first kink comes before any slack reaches 0
+    g_top, _ = slope(np.where(at_top, top, 1.0), s, b, beta, lin)
+    whole = at_top & (g_top >= 0.0)  # still rising at the first kink: go there
+    out[whole] = top[whole]
+    rows = np.flatnonzero((g_one > 0.0) & ~whole)
+    s, b, beta, lin = s[rows], b[rows], beta[rows], lin[rows]
+    a, lo_a, hi_a = out[rows], out[rows], top[rows]
+    for _ in range(60):
+        if rows.size == 0:
+            break
+        g, h = slope(a, s, b, beta, lin)
+        lo_a = np.where(g > 0.0, a, lo_a)
+        hi_a = np.where(g > 0.0, hi_a, a)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            nxt = a - g / h
+        inside = np.isfinite(nxt) & (nxt > lo_a) & (nxt < hi_a)
+        nxt = np.where(inside, nxt, 0.5 * (lo_a + np.minimum(hi_a, 2.0 * lo_a + 1.0)))
+        out[rows] = nxt
+        keep = np.abs(nxt - a) > 1e-12 * a
+        if not keep.all():
+            rows, s, b, beta, lin = rows[keep], s[keep], b[keep], beta[keep], lin[keep]
+            nxt, lo_a, hi_a = nxt[keep], lo_a[keep], hi_a[keep]
+        a = nxt
+    return out
 
 
 # ---------------------------------------------------------------------------------------------
@@ -222,6 +317,7 @@ def nash(
     *,
     tol: float = 1e-13,
     max_iter: int = 60,
+    pilots: int = 8,
 ) -> tuple[FloatArray, NDArray[np.int8], FloatArray]:
     """Generalised Nash solution of every run: ``max sum_j tau_j log(u_j(z) - d_j)``.
 
@@ -253,15 +349,17 @@ def nash(
     B = sp.q.shape[0]
     act = tau > 0.0
     piecewise = np.all((sp.r == 1.0) | (sp.wsum == 0.0), axis=1)
-    best_m = np.full(B, -np.inf)
-    z = np.empty(starts[0].shape)
-    for zs in starts:
-        zs = np.clip(zs, sp.lo, sp.hi)
-        m = np.where(act, evaluate(sp, zs)[-1] - d, np.inf).min(axis=1)
-        better = m > best_m
-        z[better], best_m[better] = zs[better], m[better]
+    if pilots and B >= _PILOT_MIN:
+        # Monte Carlo runs are mostly variations on one problem: solve a few of them first
+        # and offer their solutions to every run as starts
+        few = (np.arange(pilots) * B) // pilots
+        z_few, _, _ = nash(sp.take(few), d[few], tau[few], tuple(zs[few] for zs in starts),
+                           tol=tol, max_iter=max_iter, pilots=0)
+        starts = (*starts, *(np.broadcast_to(zp, (B, zp.size)) for zp in z_few))
+    z, best_m = _pick_start(sp, d, tau, starts)
     cache = evaluate(sp, z)
-    shift = np.where(best_m > 0.0, 0.0, -best_m + 1e-2)
+    # a start only a rounding error inside (or on) the boundary is no start for the barrier
+    shift = np.where(best_m > _MARGIN, 0.0, np.maximum(-best_m, 0.0) + 1e-2)
     out_z = z.copy()
     status = np.full(B, 2, dtype=np.int8)
     gap_out = np.full(B, np.nan)
@@ -272,14 +370,17 @@ def nash(
         nb = work.size
         if nb == 0:
             break
-        pr = Problem(d - shift[:, None], np.zeros_like(d), tau, 0.0, False)
-        z_new, _, c_new, gap, dec, y, s_pred = newton_step(sp, pr, z, zero_t[:nb], cache)
+        pr = Problem(d - shift[:, None], np.zeros_like(d), tau, 0.0, False, _DAMPING)
+        z_new, _, c_new, gap, dec, y, s_pred, full = newton_step(sp, pr, z, zero_t[:nb], cache)
         scale = 1.0 + y.sum(axis=1)
-        bound = 1.0 - shift * y.sum(axis=1) + gap  # uses the first-order bound, valid for any y
         stalled = np.all(z_new == z, axis=1) | (dec <= (1e-15 * scale) ** 2)
         # the gap bounds the objective; ask for a negligible Newton step too, so that z is
         # accurate to rounding rather than to the square root of the gap
         converged = (gap <= tol * scale) & (np.abs(z_new - z).max(axis=1) <= 1e-12)
+        # or: a point this close that a whole Newton step of this size leaves to rounding
+        # (convergence is quadratic; the gap still bounds the new point, which is no worse)
+        ahead = ~converged & full & (gap <= _AHEAD_GAP * scale) & (dec <= 1e-20 * scale)
+        converged |= ahead
         # with curved utilities Newton may crawl next to an actor's position (infinite
         # curvature): there accept a second-order (duality) bound on the objective instead
         stagnant = (dec <= 1e-9 * scale) & (dec >= 0.01 * best_dec)  # e.g. cycling by a cusp
@@ -300,12 +401,22 @@ def nash(
             gap[check] = np.minimum(gap[check], bound2)
             converged[check] = (bound2 <= tol * scale[check]) | stalled[check]
         shifted = shift > 0.0
-        infeasible = shifted & converged & (bound < 0.0)
-        inessential = shifted & converged & ~infeasible & (bound <= 1e-10 * y.sum(axis=1))
-        solved = ~shifted & converged
-        stop = solved | infeasible | inessential
+        infeasible = np.zeros(nb, dtype=bool)
+        inessential = np.zeros(nb, dtype=bool)
+        probe = np.flatnonzero(shifted & (converged | (dec <= 1e-2)))
+        if probe.size:  # roughly centred for the shift: can any outcome beat d at all?
+            lack = _blocking_bound(sp.take(probe), z[probe], tuple(a[probe] for a in cache),
+                                   tau[probe], d[probe], shift[probe], s_pred[probe])
+            infeasible[probe] = lack < 0.0
+            inessential[probe] = (lack >= 0.0) & (lack <= 1e-10)
+        # still no point well inside after shrinking the shift this far: numerically inessential
+        inessential |= shifted & ~infeasible & (shift < _SHIFT_MIN)
+        # a stalled Newton step is the end of the road: solved only if the gap is small too
+        stuck = ~shifted & converged & (gap > _STALLED_GAP)
+        solved = ~shifted & converged & ~stuck
+        stop = solved | infeasible | inessential | stuck
         # carry on from the new point
-        keep_old = stop | (shifted & converged)
+        keep_old = (stop & ~ahead) | (shifted & converged)
         z_next, cache_next = z_new, c_new
         ko = np.flatnonzero(keep_old)
         if ko.size:
@@ -314,9 +425,13 @@ def nash(
                 if fresh is not old:
                     fresh[ko] = old[ko]
         m = np.minimum(np.where(act, cache_next[-1] - d, np.inf).min(axis=1), 1e300)
-        # re-centred (roughly) for the current shift: shrink its excess over -m tenfold
-        shrink = shifted & ~stop & (m <= 0.0) & (converged | (dec <= 1e-2))
-        shift = np.where(shifted & (m > 0.0), 0.0, np.where(shrink, -m + 0.1 * (shift + m), shift))
+        # drop the shift once the point is well inside (by a tenth of the shift, and more than
+        # rounding); when re-centred (roughly) for the current shift, shrink its excess over
+        # max(-m, 0) tenfold
+        inside = shifted & (m > np.maximum(_MARGIN, 0.1 * shift))
+        shrink = shifted & ~stop & ~inside & (converged | (dec <= 1e-2))
+        floor = np.maximum(-m, 0.0)
+        shift = np.where(inside, 0.0, np.where(shrink, floor + 0.1 * (shift - floor), shift))
         if stop.any():
             fi = np.flatnonzero(stop)
             out_z[work[fi]] = z_next[fi]
@@ -330,7 +445,62 @@ def nash(
         else:
             z, cache = z_next, cache_next
     out_z[work] = z
+    status[work[shift > 0.0]] = 0  # the budget ran out before any point was well inside
     return out_z, status, np.where(status == 1, gap_out, np.nan)
+
+
+def _pick_start(
+    sp: Space, d: FloatArray, tau: FloatArray, starts: tuple[FloatArray, ...]
+) -> tuple[FloatArray, FloatArray]:
+    """Per run, the best of ``starts``: the highest Nash objective among those clear of every
+    constraint by ``_MARGIN``, else the one whose worst-off actor is best placed. Returns the
+    point and that actor's gain over ``d``."""
+    B = sp.q.shape[0]
+    act = tau > 0.0
+    best_v, best_m = np.full(B, -np.inf), np.full(B, -np.inf)
+    z = np.empty((B, sp.q.shape[2]))
+    for zs in starts:
+        zs = np.clip(zs, sp.lo, sp.hi)
+        gain = evaluate(sp, zs)[-1] - d
+        m = np.where(act, gain, np.inf).min(axis=1)
+        clear = m > _MARGIN
+        v = np.where(
+            clear, (tau * np.log(np.where(act & (gain > 0.0), gain, 1.0))).sum(axis=1), -np.inf
+        )
+        better = (v > best_v) | ((v == -np.inf) & (best_v == -np.inf) & (m > best_m))
+        z[better], best_v[better], best_m[better] = zs[better], v[better], m[better]
+    return z, best_m
+
+
+def _blocking_bound(
+    sp: Space,
+    z: FloatArray,
+    cache: Cache,
+    tau: FloatArray,
+    d: FloatArray,
+    shift: FloatArray,
+    s_pred: FloatArray,
+) -> FloatArray:
+    """An upper bound on ``max_{z'} min_j (u_j(z') - d_j)`` from a point of the shifted problem.
+
+    Multipliers ``lambda_j >= 0`` summing to 1 give ``min_j (u_j(z') - d_j) <= sum_j lambda_j
+    (u_j(z') - d_j)``, bounded for every ``z'`` with :func:`certificate`. They are taken
+    proportional to ``tau_j / s_j``, ``s`` the slacks ``u - d + shift`` that the Newton step
+    predicts (the multipliers of the shifted problem, to second order), on two supports: every
+    actor, and only those that gain at most the shift (leaving out actors with gains to make
+    elsewhere, whose multipliers are small but not small enough).
+    """
+    u = cache[-1]
+    act = tau > 0.0
+    s = np.where(act & (s_pred > 0.0), s_pred, np.inf)
+    best = np.full(z.shape[0], np.inf)
+    for support in (act, act & (u - d <= shift[:, None])):
+        lam = np.where(support, tau / s, 0.0)
+        total = lam.sum(axis=1)
+        lam /= np.where(total > 0.0, total, 1.0)[:, None]
+        bound = (lam * (u - d)).sum(axis=1) + certificate(sp, z, cache, lam)
+        best = np.minimum(best, np.where(total > 0.0, bound, np.inf))
+    return best
 
 
 # ---------------------------------------------------------------------------------------------
@@ -344,9 +514,10 @@ def maxmin(
     include: BoolArray,
     z0: FloatArray,
     *,
-    mu0: float = 1e-1,
-    mu_final: float = 1e-13,
-    factor: float = 0.01,
+    mu0: float = 1e-2,
+    mu_final: float = 1e-11,
+    factor: float = 1e-3,
+    centre: float = 1e-3,
     max_iter: int = 400,
 ) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
     """``max t`` subject to ``u_j(z) >= e_j + t c_j`` for the included actors, by log barrier.
@@ -377,7 +548,8 @@ def maxmin(
     z = np.clip(z0, sp.lo, sp.hi)
     cache = evaluate(sp, z)
     t0 = level(cache[-1], lead, e, c)
-    tv = t0 - 0.1 * np.maximum(1.0, np.abs(t0))
+    # about where the central path for mu0 has t: each constraint's slack near n mu0
+    tv = t0 - mu0 * np.maximum(include.sum(axis=1), 1)
     mu = np.full(B, mu0)
     upper = np.full(B, np.inf)
     out_z, out_u = z.copy(), cache[-1].copy()
@@ -386,23 +558,28 @@ def maxmin(
     for _ in range(max_iter):
         if work.size == 0:
             break
-        pr = Problem(e, c, np.where(include, mu[:, None], 0.0), 1.0, True)
+        # damping as for Nash, and as small as the barrier's own curvature allows when mu is
+        # small (large curvature along the constraints would otherwise hold back the rest)
+        pr = Problem(e, c, np.where(include, mu[:, None], 0.0), 1.0, True,
+                     np.maximum(1e-12, 1e-6 * mu)[:, None])
         z_old, tv_old = z, tv
-        z, tv, cache, _, dec, _, _ = newton_step(sp, pr, z, tv, cache)
+        z, tv, cache, _, dec, _, _, _ = newton_step(sp, pr, z, tv, cache)
         last = mu <= mu_final
         stalled = (np.abs(z - z_old).max(axis=1) <= 1e-12) & (np.abs(tv - tv_old) <= 1e-12)
-        centred = (dec <= np.where(last, 1e-12, 1e-3) * mu) | (last & stalled)
+        centred = (dec <= np.where(last, 1e-12, centre) * mu) | (last & stalled)
         done = centred & last
         if centred.any():
             ci = np.flatnonzero(centred)
             sub = sp.take(ci)
             sc = tuple(a[ci] for a in cache)
             s = sc[-1] - e[ci] - tv[ci, None] * c[ci]
-            lam = np.where(include[ci], mu[ci, None] / np.where(include[ci], s, 1.0), 0.0)
+            # a slack lost to cancellation (u_j is computed as a difference) gives no bound
+            usable = np.where(include[ci], s > 0.0, True).all(axis=1)
+            lam = np.where(include[ci] & (s > 0.0), mu[ci, None] / np.where(s > 0.0, s, 1.0), 0.0)
             norm = (lam * c[ci]).sum(axis=1)
             lam = lam / np.where(norm > 0.0, norm, 1.0)[:, None]
             bound = (lam * (sc[-1] - e[ci])).sum(axis=1) + certificate(sub, z[ci], sc, lam)
-            upper[ci] = np.minimum(upper[ci], bound)
+            upper[ci] = np.minimum(upper[ci], np.where(usable, bound, np.inf))
             mu[ci] = np.where(last[ci], mu[ci], np.maximum(mu[ci] * factor, mu_final))
         if done.any():
             fi = np.flatnonzero(done)

@@ -160,12 +160,15 @@ def objective(
 
 
 class Problem:
-    """Parameters ``e, c, beta, alpha`` of one instance of the family, batched."""
+    """Parameters ``e, c, beta, alpha`` of one instance of the family, batched, and the relative
+    damping of the diagonal of its Newton systems."""
 
-    __slots__ = ("alpha", "beta", "c", "e", "with_t")
+    __slots__ = ("alpha", "beta", "c", "damping", "e", "with_t")
 
-    def __init__(self, e: FloatArray, c: FloatArray, beta: FloatArray, alpha: float, with_t: bool):
+    def __init__(self, e: FloatArray, c: FloatArray, beta: FloatArray, alpha: float, with_t: bool,
+                 damping: float | FloatArray = 1e-12):
         self.e, self.c, self.beta, self.alpha, self.with_t = e, c, beta, alpha, with_t
+        self.damping = damping
 
 
 def _max_rise(

@@ -313,13 +313,8 @@ class SpatialSolution:
     level: FloatArray
 
 
-def _lower(position, weight, risk, lo, hi, disagreement, status_quo):
-    """Check the inputs and lower them to normalised units.
-
-    Returns the :class:`~negsim._spatial_kernel.Space` (with indifferent and vetoing actors'
-    effects applied as fixed coordinates), ``d``, which actors bargain (n_runs, n_actors), which
-    runs are blocked outright, the status quo in normalised units, and ``lo``, ``hi - lo``.
-    """
+def _checked(position, weight, risk, lo, hi, disagreement, status_quo):
+    """The inputs as float arrays, their shapes and values checked."""
     position = np.asarray(position, dtype=float)
     weight = np.asarray(weight, dtype=float)
     risk = np.asarray(risk, dtype=float)
@@ -346,6 +341,58 @@ def _lower(position, weight, risk, lo, hi, disagreement, status_quo):
         raise ValueError(f"every issue needs hi > lo, got lo={lo}, hi={hi}")
     if np.any(weight < 0.0) or np.any(risk <= 0.0):
         raise ValueError("weights must be >= 0 and risk exponents > 0")
+    return position, weight, risk, lo, hi, d, sq
+
+
+_PER_RUN = (0, 1, 2, 5, 6)  # the checked inputs with a run axis: position ... status_quo
+
+
+def _unique_runs(arrays: list[FloatArray]) -> tuple[NDArray[np.intp], NDArray[np.intp]] | None:
+    """Runs whose inputs repeat an earlier run's: ``(first, inverse)`` with ``first`` the
+    first run of each distinct input, in run order, and ``inverse`` mapping every run to its
+    entry of ``first``; None if the runs are all distinct."""
+    R = arrays[0].shape[0]
+    if R < 2:
+        return None
+    flat = np.concatenate([np.ascontiguousarray(a).reshape(R, -1) for a in arrays], axis=1)
+    if (flat == flat[:1]).all():
+        return np.zeros(1, dtype=np.intp), np.zeros(R, dtype=np.intp)
+    # group the rows by a fixed linear hash (sorting whole rows is slow), then make sure
+    _, first, inverse = np.unique(flat @ np.cos(np.arange(flat.shape[1]) * 0.7548776662466927),
+                                  return_index=True, return_inverse=True)
+    inverse = inverse.ravel()
+    if not (flat == flat[first[inverse]]).all():  # a collision: sort the rows after all
+        _, first, inverse = np.unique(flat, axis=0, return_index=True, return_inverse=True)
+        inverse = inverse.ravel()
+    if first.size == R:
+        return None
+    order = np.argsort(first)
+    rank = np.empty_like(order)
+    rank[order] = np.arange(order.size)
+    return first[order], rank[inverse]
+
+
+def _once_per_distinct_run(solve, arrays, *per_run) -> SpatialSolution:
+    """``solve(*arrays, *per_run)`` on the distinct runs only, its solution copied to repeats
+    (Monte Carlo runs often differ only in parameters a solution does not read)."""
+    uniq = _unique_runs([arrays[i] for i in _PER_RUN] + [a for a in per_run if a is not None])
+    if uniq is None:
+        return solve(*arrays, *per_run)
+    first, inverse = uniq
+    sol = solve(*(a[first] if i in _PER_RUN else a for i, a in enumerate(arrays)),
+                *(None if a is None else a[first] for a in per_run))
+    return SpatialSolution(x=sol.x[inverse], utility=sol.utility[inverse],
+                           feasible=sol.feasible[inverse], gap=sol.gap[inverse],
+                           level=sol.level[inverse])
+
+
+def _lower(position, weight, risk, lo, hi, d, sq):
+    """Lower checked inputs to normalised units.
+
+    Returns the :class:`~negsim._spatial_kernel.Space` (with indifferent and vetoing actors'
+    effects applied as fixed coordinates), ``d``, which actors bargain (n_runs, n_actors), which
+    runs are blocked outright, the status quo in normalised units, and ``lo``, ``hi - lo``.
+    """
     width = hi - lo
     q = np.clip((position - lo) / width, 0.0, 1.0)
     z_sq = np.clip((sq - lo) / width, 0.0, 1.0)
@@ -461,16 +508,21 @@ def nash_outcome(
     >>> sol.x.round(9), sol.utility.round(9)
     (array([[1., 0.]]), array([[0.5, 0.6]]))
     """
+    arrays = _checked(position, weight, risk, lo, hi, disagreement, status_quo)
+    if power is not None:
+        R, n, _ = arrays[0].shape
+        power = np.asarray(power, dtype=float)
+        if power.shape != (R, n) or not np.all(power > 0.0):
+            raise ValueError(f"power must be positive with shape {(R, n)}, got shape {power.shape}")
+    return _once_per_distinct_run(_nash, arrays, power)
+
+
+def _nash(position, weight, risk, lo, hi, disagreement, status_quo, power) -> SpatialSolution:
     space, d, bargainer, blocked, z_sq, lo_, width = _lower(
         position, weight, risk, lo, hi, disagreement, status_quo
     )
     R, n, _ = space.q.shape
-    if power is None:
-        tau = np.full((R, n), 1.0 / n)
-    else:
-        tau = np.asarray(power, dtype=float)
-        if tau.shape != (R, n) or not np.all(tau > 0.0):
-            raise ValueError(f"power must be positive with shape {(R, n)}, got shape {tau.shape}")
+    tau = np.full((R, n), 1.0 / n) if power is None else power
     tau = np.where(bargainer, tau, 0.0)
     tau = tau / np.where(tau.sum(1) > 0.0, tau.sum(1), 1.0)[:, None]
     z, status, gap = _sb.nash(space, d, tau, (_start(space, tau, z_sq), z_sq))
@@ -490,6 +542,22 @@ def nash_outcome(
 
 def _maxmin_outcome(position, weight, risk, lo, hi, disagreement, status_quo, ks: bool,
                     proportions=None):
+    arrays = _checked(position, weight, risk, lo, hi, disagreement, status_quo)
+    if proportions is not None:
+        R, n, _ = arrays[0].shape
+        proportions = np.asarray(proportions, dtype=float)
+        if proportions.shape != (R, n) or not np.all(proportions > 0.0) \
+                or not np.isfinite(proportions).all():
+            raise ValueError(f"proportions must be positive and finite with shape {(R, n)}, "
+                             f"got shape {proportions.shape}")
+
+    def solve(*args):
+        return _maxmin(*args, ks=ks)
+
+    return _once_per_distinct_run(solve, arrays, proportions)
+
+
+def _maxmin(position, weight, risk, lo, hi, disagreement, status_quo, proportions, *, ks: bool):
     space, d, bargainer, blocked, z_sq, lo_, width = _lower(
         position, weight, risk, lo, hi, disagreement, status_quo
     )
@@ -497,11 +565,7 @@ def _maxmin_outcome(position, weight, risk, lo, hi, disagreement, status_quo, ks
     if proportions is None:
         ones = bargainer.astype(float)
     else:
-        c = np.asarray(proportions, dtype=float)
-        if c.shape != (R, n) or not np.all(c > 0.0) or not np.isfinite(c).all():
-            raise ValueError(f"proportions must be positive and finite with shape {(R, n)}, "
-                             f"got shape {c.shape}")
-        ones = np.where(bargainer, c, 0.0)
+        ones = np.where(bargainer, proportions, 0.0)
     z = _start(space, ones, z_sq)
     u = _sk.evaluate(space, z)[-1]
     level, gap = np.zeros(R), np.zeros(R)  # runs without bargainers: nothing to agree on

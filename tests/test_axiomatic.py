@@ -786,3 +786,261 @@ def test_spatial_nash_share_rises_with_disagreement_value(seed, K, push, risk):
     d[:, 0] += push * (base.utility[:, 0] - d[:, 0])
     raised = nash_outcome(**{**kw, "disagreement": d}, power=tau)
     assert np.all(raised.utility[:, 0] >= base.utility[:, 0] - 1e-8)
+
+
+# =============================================================================================
+# Regressions: cases the engine contract suite found (tests/test_contract.py)
+
+
+def test_an_offset_below_the_smallest_normal_float_raises_no_warning():
+    """A position 1e-309 from the status quo (a subnormal offset, whose reciprocal overflows)
+    with a curved utility: no overflow warning, and the free issue goes to its only claimant."""
+    sol = nash_outcome(
+        position=np.array([[[0.0, 1.0], [0.0, 1e-309]]]),
+        weight=np.array([[[1.0, 0.0], [0.5, 0.5]]]),
+        risk=np.array([[1.0, 2.0]]),
+        lo=np.zeros(2),
+        hi=np.ones(2),
+        disagreement=np.zeros((1, 2)),
+        status_quo=np.array([[1.0, 0.0]]),
+    )
+    assert sol.feasible[0] and np.isfinite(sol.x).all()
+    np.testing.assert_allclose(sol.x, [[0.0, 1e-309]], atol=1e-12)
+
+
+def test_a_status_quo_individually_rational_only_by_rounding_is_no_solution():
+    """d = u(status quo), which the solver's own arithmetic put 1e-17 above d: the status quo
+    was taken for a strictly feasible start and, Newton unable to move, certified as the
+    optimum. By hand: issue 3 (only actor 1 cares) goes to actor 1's position 0; on issue 0,
+    with z = x_0 / 100 in [0.511, 0.75], (u_0 - d_0)(u_1 - d_1) = (z - 0.511)(0.9945 - z / 2)
+    rises up to actor 0's position, x_0 = 75; issues nobody weighs stay at the status quo."""
+    sq = np.array([[98.90185506929289, 0.0, 0.0, 100.0]])
+    kw = dict(
+        position=np.array([[[75.0, 0.0, 0.0, 0.0], [0.0, 0.0, 0.0, 0.0]]]),
+        weight=np.array([[[1.0, 0.0, 0.0, 0.0], [0.5, 0.0, 0.0, 0.5]]]),
+        risk=np.ones((1, 2)),
+        lo=np.zeros(4),
+        hi=np.full(4, 100.0),
+        status_quo=sq,
+    )
+    d = utility(sq, kw["position"], kw["weight"], kw["risk"], kw["lo"], kw["hi"])
+    sol = nash_outcome(**kw, disagreement=d)
+    np.testing.assert_allclose(sol.x, [[75.0, 0.0, 0.0, 0.0]], atol=1e-9)
+    np.testing.assert_allclose(sol.utility, [[1.0, 0.625]], atol=1e-12)
+    assert sol.gap[0] < 1e-9
+
+
+def test_nash_on_a_segment_ends_at_the_kink():
+    """One issue on [0, 100], status quo 0; actor 0 at 14.5 with d its status-quo utility 0.855,
+    actor 1 at 26 with d = 0: on [14.5, 26] the product (0.29 - z)(0.74 + z) falls
+    (z = x / 100), below 14.5 both gain moving up, so x = 14.5 (by hand), which no outcome
+    improves for both (a Pareto counterexample the contract suite once found)."""
+    sol = nash_outcome(
+        position=np.array([[[14.5], [26.0]]]),
+        weight=np.ones((1, 2, 1)),
+        risk=np.ones((1, 2)),
+        lo=np.zeros(1),
+        hi=np.full(1, 100.0),
+        disagreement=np.array([[0.855, 0.0]]),
+        status_quo=np.zeros((1, 1)),
+    )
+    np.testing.assert_allclose(sol.x, [[14.5]], atol=1e-10)
+    np.testing.assert_allclose(sol.utility, [[1.0, 0.885]], atol=1e-12)
+
+
+# Three actors on four issues, actor 0 risk averse: actors 0 and 2 can gain together at most
+# about 1e-13 over d (issue 0 trades one's gain against the other's), actor 1 could gain 0.5
+# on issue 2 alone. The solver crawled (Newton doubles a tiny slack per step) until its budget
+# ran out, and returned points that depended on the order of the actors and issues.
+NEARLY_INESSENTIAL = dict(
+    position=np.array(
+        [[[50.0, 0.0, 100.0, 0.0], [0.0, 1e-13, 0.0, 0.0], [0.0, 0.0, 100.0, 1e-10]]]
+    ),
+    weight=np.array([[[0.5, 0.5, 0.0, 0.0], [0.5, 0.0, 0.5, 0.0], [0.4, 0.4, 0.0, 0.2]]]),
+    risk=np.array([[2.0, 1.0, 1.0]]),
+    lo=np.zeros(4),
+    hi=np.full(4, 100.0),
+    disagreement=np.array([[0.96875, 0.375, 0.8999999999997997]]),
+    status_quo=np.array([[25.0, 1e-13, 100.0, 0.0]]),
+)
+
+
+def test_a_nearly_inessential_problem_keeps_the_status_quo_in_any_order():
+    """No outcome gives every actor more than about 1e-13 over d: the problem is inessential
+    (to the solver's 1e-9) and the status quo, individually rational, stands, whatever the
+    order of the actors and issues."""
+    sol = nash_outcome(**NEARLY_INESSENTIAL)
+    assert sol.feasible[0] and np.isnan(sol.gap[0])
+    np.testing.assert_array_equal(sol.x, NEARLY_INESSENTIAL["status_quo"])
+    a, k = [2, 0, 1], [3, 1, 0, 2]
+    moved = dict(
+        NEARLY_INESSENTIAL,
+        position=NEARLY_INESSENTIAL["position"][:, a][:, :, k],
+        weight=NEARLY_INESSENTIAL["weight"][:, a][:, :, k],
+        risk=NEARLY_INESSENTIAL["risk"][:, a],
+        disagreement=NEARLY_INESSENTIAL["disagreement"][:, a],
+        status_quo=NEARLY_INESSENTIAL["status_quo"][:, k],
+    )
+    other = nash_outcome(**moved)
+    np.testing.assert_array_equal(other.x, sol.x[:, k])
+
+
+def test_a_flat_frontier_gives_the_same_terms_in_any_order():
+    """Two issues that trade off alike for both actors (the optimum is a segment, x_0 + x_2 =
+    50): rounding errors, divided by a zero curvature along it, used to move the point by
+    1e-3 differently for each order of the actors and issues (now below 1e-6). Issue 1,
+    weighed only by actor 0, goes to it; d = u(status quo) = (2/3, 0) and (1/3 - S/3) S/2
+    peaks at S = 1/2."""
+    pos = np.array([[[0.0, 0.0, 0.0], [100.0, 50.0, 100.0]]])
+    w = np.array([[[1 / 3, 1 / 3, 1 / 3], [0.5, 0.0, 0.5]]])
+    kw = dict(risk=np.ones((1, 2)), lo=np.zeros(3), hi=np.full(3, 100.0),
+              disagreement=np.array([[2 / 3, 0.0]]), status_quo=np.array([[0.0, 100.0, 0.0]]))
+    outcomes = []
+    for a in ([0, 1], [1, 0]):
+        for k in ([0, 1, 2], [2, 1, 0], [1, 2, 0]):
+            sol = nash_outcome(position=pos[:, a][:, :, k], weight=w[:, a][:, :, k],
+                               **{**kw, "disagreement": kw["disagreement"][:, a],
+                                  "status_quo": kw["status_quo"][:, k]})
+            back = np.empty(3)
+            back[k] = sol.x[0]
+            outcomes.append(back)
+            np.testing.assert_allclose(sol.utility[0][np.argsort(a)], [5 / 6, 1 / 4], atol=1e-12)
+    np.testing.assert_allclose(np.array(outcomes) - outcomes[0], 0.0, atol=1e-6)
+    np.testing.assert_allclose(outcomes[0][[0, 2]].sum(), 50.0, atol=1e-9)
+    assert outcomes[0][1] == 0.0
+
+
+# =============================================================================================
+# Spatial outcome spaces: more invariants of theory.md, section 8
+
+
+def _with_fixed_issue(kw, k, value):
+    """``kw`` plus an actor who weighs only issue ``k``, sits at ``value`` and has d = 1 (its
+    best): it vetoes any other value, so the feasible set becomes the slice ``x_k = value``."""
+    R, n, K = kw["position"].shape
+    pos = np.concatenate([kw["position"], np.zeros((R, 1, K))], axis=1)
+    pos[:, n, k] = value
+    w = np.concatenate([kw["weight"], np.zeros((R, 1, K))], axis=1)
+    w[:, n, k] = 1.0
+    return dict(
+        kw,
+        position=pos,
+        weight=w,
+        risk=np.concatenate([kw["risk"], np.ones((R, 1))], axis=1),
+        disagreement=np.concatenate([kw["disagreement"], np.ones((R, 1))], axis=1),
+    )
+
+
+@FAST
+@given(cases, st.sampled_from(["neutral", "concave"]), st.lists(st.floats(0.2, 5.0), min_size=4,
+                                                                max_size=4))
+def test_spatial_nash_is_covariant_under_rescaling_each_utility(case, risk, scale):
+    """Multiplying u_i and d_i by a_i > 0 multiplies the Nash utilities by a_i and leaves the
+    outcome (Nash 1950; a shift u_i + b_i leaves u_i - d_i, hence the solution, unchanged)."""
+    seed, n, K = case
+    kw, tau = spatial_case(seed, n, K, R=2, risk=risk)
+    a = np.array(scale[:n])
+    base = nash_outcome(**kw, power=tau)
+    moved = nash_outcome(**{**kw, "weight": kw["weight"] * a[None, :, None],
+                            "disagreement": kw["disagreement"] * a}, power=tau)
+    np.testing.assert_allclose(moved.utility, base.utility * a, atol=1e-8)
+    np.testing.assert_allclose(moved.x, base.x, atol=1e-6)
+
+
+@SLOW
+@given(cases, st.sampled_from(["neutral", "concave"]), st.integers(0, 3))
+def test_spatial_nash_is_independent_of_irrelevant_alternatives(case, risk, k):
+    """Cutting the outcome space down to the slice x_k = x*_k through the Nash point x* leaves
+    the Nash utilities unchanged (IIA, Nash 1950)."""
+    seed, n, K = case
+    k %= K
+    kw, tau = spatial_case(seed, n, K, R=2, risk=risk)
+    base = nash_outcome(**kw, power=tau)
+    cut = _with_fixed_issue(kw, k, base.x[:, k])
+    power = np.concatenate([tau, np.ones((2, 1))], axis=1)  # the vetoing actor does not bargain
+    sliced = nash_outcome(**cut, power=power)
+    assert sliced.feasible.all()
+    np.testing.assert_allclose(sliced.x[:, k], base.x[:, k], atol=1e-12)
+    np.testing.assert_allclose(sliced.utility[:, :n], base.utility, atol=1e-8)
+
+
+@FAST
+@given(cases, st.integers(0, 3), st.floats(0.1, 0.9), st.sampled_from(["neutral", "concave"]))
+def test_spatial_nash_share_rises_with_disagreement_value_for_any_number(case, who, push, risk):
+    """Raising d_i (towards what i gets) never lowers u_i, for any number of actors: adding the
+    optimality conditions of the two problems gives (u'_i - u_i)(d'_i - d_i) >= 0."""
+    seed, n, K = case
+    who %= n
+    kw, tau = spatial_case(seed, n, K, R=2, risk=risk)
+    base = nash_outcome(**kw, power=tau)
+    d = kw["disagreement"].copy()
+    d[:, who] += push * (base.utility[:, who] - d[:, who])
+    raised = nash_outcome(**{**kw, "disagreement": d}, power=tau)
+    assert np.all(raised.utility[:, who] >= base.utility[:, who] - 1e-8)
+
+
+@SLOW
+@given(cases, st.sampled_from(["neutral", "concave"]), st.lists(st.floats(0.2, 5.0), min_size=4,
+                                                                max_size=4))
+def test_spatial_ks_is_covariant_under_rescaling_each_utility(case, risk, scale):
+    """Multiplying u_i and d_i by a_i > 0 multiplies the ideal point's gains, hence the
+    Kalai-Smorodinsky utilities, by a_i; the level t is unchanged (Kalai & Smorodinsky 1975)."""
+    seed, n, K = case
+    kw, _ = spatial_case(seed, n, K, R=2, risk=risk)
+    a = np.array(scale[:n])
+    base = kalai_smorodinsky_outcome(**kw)
+    moved = kalai_smorodinsky_outcome(**{**kw, "weight": kw["weight"] * a[None, :, None],
+                                         "disagreement": kw["disagreement"] * a})
+    np.testing.assert_allclose(moved.level, base.level, atol=1e-7)
+    np.testing.assert_allclose(moved.utility, base.utility * a, atol=1e-6)
+
+
+@SLOW
+@given(st.integers(0, 2**32 - 1), st.integers(2, 3), st.integers(0, 2))
+def test_spatial_ks_is_individually_monotone(seed, K, k):
+    """Two actors, risk-neutral. S is T cut down to a slice x_k = c through a point where actor
+    1 reaches its ideal a_1(T) (found by linear programming): a_1(S) = a_1(T) and S is inside T,
+    so actor 0 gets no less in T than in S (Kalai & Smorodinsky 1975)."""
+    k %= K
+    kw, _ = spatial_case(seed, 2, K, R=1)
+    q, w, d = kw["position"][0], kw["weight"][0], kw["disagreement"][0]
+    _, z1 = ref_level_lp(q, w, np.array([d[0], 0.0]), np.array([0.0, 1.0]))
+    whole = kalai_smorodinsky_outcome(**kw)
+    cut = kalai_smorodinsky_outcome(**_with_fixed_issue(kw, k, np.array([z1[k]])))
+    assert whole.feasible[0] and cut.feasible[0]
+    assert whole.utility[0, 0] >= cut.utility[0, 0] - 1e-8
+
+
+@SLOW
+@given(cases, st.sampled_from(["neutral", "concave"]), st.integers(0, 3), st.floats(0.0, 1.0))
+def test_spatial_egalitarian_is_strongly_monotone(case, risk, k, value):
+    """T is S with issue k free instead of fixed at a value: nobody gets less than the equal
+    gain it had in S, the level t can only rise (strong monotonicity, Kalai 1977)."""
+    seed, n, K = case
+    k %= K
+    kw, _ = spatial_case(seed, n, K, R=2, risk=risk)
+    small = egalitarian_outcome(**_with_fixed_issue(kw, k, np.full(2, value)))
+    large = egalitarian_outcome(**kw)
+    ok = small.feasible
+    assert large.feasible[ok].all()
+    assert np.all(large.level[ok] >= small.level[ok] - 1e-8)
+    assert np.all(large.utility[ok] >= kw["disagreement"][ok] + small.level[ok, None] - 1e-8)
+
+
+def test_ks_where_a_constraint_binds_at_its_worst():
+    """Actor 0 (at the top of issue 0) has d = 0, its worst utility; actor 1 sits near 0 on
+    issue 0 (weight 0.8) and at 0 on issue 1 (weight 0.2) with d = 0.8. Ideal points (by hand):
+    a_0 = 0.25 (u_1 = 1 - 0.8 z_0 >= 0.8), a_1 = 1 (at z = 0, where u_0 = d_0 = 0 exactly, so
+    the slack of actor 0's constraint vanishes along the barrier path and was divided by).
+    KS: u_0 = 0.25 t = z_0 and u_1 = 1 - 0.8 z_0 = 0.8 + 0.2 t give t = 1/2, z = (0.125, 0)."""
+    sol = kalai_smorodinsky_outcome(
+        position=np.array([[[1.0, 0.0], [1.2319205009677948e-77, 0.0]]]),
+        weight=np.array([[[1.0, 0.0], [0.8, 0.2]]]),
+        risk=np.ones((1, 2)),
+        lo=np.zeros(2),
+        hi=np.ones(2),
+        disagreement=np.array([[0.0, 0.8]]),
+        status_quo=np.array([[0.0, 1.0]]),
+    )
+    np.testing.assert_allclose(sol.level, [0.5], atol=1e-8)
+    np.testing.assert_allclose(sol.x, [[0.125, 0.0]], atol=1e-8)

@@ -1,4 +1,4 @@
-"""Axiomatic (cooperative) bargaining solutions as engines: Nash and egalitarian.
+"""Axiomatic (cooperative) bargaining solutions as engines: Nash, egalitarian, Kalai-Smorodinsky.
 
 The bargainers are the actors whose consent a deal needs (the table's ratifiers, coalitions
 expanded into their members); the disagreement point is each one's walk-away value; the outcome
@@ -9,11 +9,13 @@ optimum on concave ones (``extras["gap"]``).
 
 - ``nash``: ``max prod_i (u_i - d_i)^tau_i`` (Nash 1950; Harsanyi & Selten 1972; Roth 1979),
   with bargaining power equal, proportional to capability, or given per actor;
-- ``egalitarian``: equal gains over ``d`` (Kalai 1977).
+- ``egalitarian``: equal gains over ``d`` (Kalai 1977);
+- ``kalai_smorodinsky``: gains over ``d`` in proportion to each bargainer's best possible gain
+  (its ideal point), the largest such (Kalai & Smorodinsky 1975).
 
-The Kalai-Smorodinsky solution (Kalai & Smorodinsky 1975) is public as
-:func:`negsim.axiomatic.kalai_smorodinsky_outcome`; it is not yet an engine because its
-vectorised solver is too slow at scale (one ideal-point problem per actor and run).
+The three solutions are defined on convex sets of utility vectors, which concave utilities give:
+the engines refuse scenarios in which a bargainer is risk acceptant (``risk < 1``), where the
+set of feasible utilities need not be convex and a solution need not be Pareto optimal.
 
 Where no outcome gives every bargainer at least its walk-away value there is no agreement: the
 status quo stands and each actor gets its walk-away value.
@@ -28,12 +30,14 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
-from negsim.axiomatic import egalitarian_outcome, nash_outcome
-from negsim.compiled import Compiled
+from negsim.axiomatic import egalitarian_outcome, kalai_smorodinsky_outcome, nash_outcome
+from negsim.compiled import Compiled, compile_scenario
 from negsim.engines.base import Engine, EngineInfo, Outcome
 from negsim.errors import Problem, ScenarioError
+from negsim.scenario import Scenario
 
-__all__ = ["NashParams", "parse_actor_values", "solve_spatial"]
+__all__ = ["NashParams", "NoSpatialParams", "egalitarian", "kalai_smorodinsky", "nash",
+           "parse_actor_values", "solve_spatial"]
 
 
 def parse_actor_values(text: str, where: str) -> dict[str, float]:
@@ -77,7 +81,7 @@ class NashParams:
 
 @attrs.frozen
 class NoSpatialParams:
-    """The egalitarian engine takes no parameters."""
+    """The egalitarian and Kalai-Smorodinsky engines take no parameters."""
 
 
 def solve_spatial(c: Compiled, bargainer: NDArray[np.bool_], disagreement: NDArray[np.float64],
@@ -127,32 +131,65 @@ def _solve_egalitarian(c: Compiled, p: NoSpatialParams, rng: np.random.Generator
     return solve_spatial(c, c.ratifier, c.walk_away, egalitarian_outcome)
 
 
-_COMMON = dict(
+def _solve_kalai_smorodinsky(c: Compiled, p: NoSpatialParams,
+                             rng: np.random.Generator) -> Outcome:
+    return solve_spatial(c, c.ratifier, c.walk_away, kalai_smorodinsky_outcome)
+
+
+def _check_concave(s: Scenario) -> list[str]:
+    """Why the scenario does not fit an axiomatic engine: a bargainer with convex utility."""
+    c = compile_scenario(s)
+    cares = c.salience[0].sum(axis=1) > 0.0
+    acceptant = [a for a, r, b, w in zip(c.actor_ids, c.risk[0], c.ratifier, cares, strict=True)
+                 if b and w and r < 1.0]
+    if not acceptant:
+        return []
+    return ["an axiomatic solution needs concave utilities (risk >= 1) for every actor whose "
+            "consent the deal needs, so that the feasible utilities form a convex set; "
+            f"risk acceptant: {', '.join(acceptant)}"]
+
+
+_COMMON: dict[str, Any] = dict(
     family="axiomatic",
+    guarantees={"feasible", "individually_rational", "pareto", "deterministic",
+                "relabelling_covariant"},
     assumptions=("the ratifiers bargain cooperatively over every issue at once",
                  "walk-away values are the disagreement point ('war' counts as the status quo "
-                 "here)", "guarantees need concave utilities (risk >= 1)"),
+                 "here)",
+                 "every ratifier has a concave utility (risk >= 1): the guarantees, Pareto "
+                 "optimality above all, need a convex set of feasible utilities, and scenarios "
+                 "with a risk-acceptant ratifier are refused"),
 )
 
 nash = Engine(
     info=EngineInfo(
         name="nash", summary="(generalised) Nash bargaining solution among the ratifiers",
-        # "pareto" is not claimed yet: the contract suite found a one-issue case where the
-        # result is dominated (see the issue notes); restore it once the solver is fixed
-        guarantees={"feasible", "individually_rational", "deterministic",
-                    "relabelling_covariant"},
         references=("Nash (1950) The bargaining problem, Econometrica 18",
                     "Harsanyi & Selten (1972) Management Science 18",
                     "Roth (1979) Axiomatic Models of Bargaining"),
         **_COMMON),
-    params=NashParams, solve=_solve_nash)
+    params=NashParams, solve=_solve_nash, check=_check_concave)
 
 egalitarian = Engine(
     info=EngineInfo(
         name="egalitarian", summary="egalitarian solution among the ratifiers (equal gains)",
-        guarantees={"feasible", "individually_rational", "pareto", "deterministic",
-                    "relabelling_covariant"},
         references=("Kalai (1977) Proportional solutions to bargaining situations, "
                     "Econometrica 45",),
         **_COMMON),
-    params=NoSpatialParams, solve=_solve_egalitarian)
+    params=NoSpatialParams, solve=_solve_egalitarian, check=_check_concave)
+
+kalai_smorodinsky = Engine(
+    info=EngineInfo(
+        name="kalai_smorodinsky",
+        summary="Kalai-Smorodinsky solution among the ratifiers (gains in proportion to the "
+                "best each could get)",
+        references=("Kalai & Smorodinsky (1975) Other solutions to Nash's bargaining problem, "
+                    "Econometrica 43",),
+        **_COMMON),
+    params=NoSpatialParams, solve=_solve_kalai_smorodinsky, check=_check_concave)
+
+from negsim.engines import register  # noqa: E402
+
+register(nash)
+register(egalitarian)
+register(kalai_smorodinsky)
