@@ -5,6 +5,10 @@ Profiles (choose with NEGSIM_PROFILE, default "dev"; CI sets "ci"):
 - ci: the budget that keeps the whole suite well inside CI's time, derandomised so a CI run is
   reproducible;
 - thorough: many more examples, for a long run before a release.
+
+A few acceptance tests count what they check rather than examples; their budgets per profile are
+in ``BUDGETS`` (the ``budget`` fixture): engine runs per registered engine on generated scenarios,
+and malformed documents fed to the loader.
 """
 
 from __future__ import annotations
@@ -20,10 +24,23 @@ settings.register_profile("ci", max_examples=100, deadline=None, derandomize=Tru
                           suppress_health_check=[HealthCheck.too_slow], print_blob=True)
 settings.register_profile("thorough", max_examples=2000, deadline=None,
                           suppress_health_check=[HealthCheck.too_slow])
-settings.load_profile(os.environ.get("NEGSIM_PROFILE", "dev"))
+PROFILE = os.environ.get("NEGSIM_PROFILE", "dev")
+settings.load_profile(PROFILE)
+
+BUDGETS = {
+    "dev": {"engine_runs": 100, "documents": 1_000},
+    "ci": {"engine_runs": 1_000, "documents": 10_000},
+    "thorough": {"engine_runs": 5_000, "documents": 50_000},
+}
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
+
+
+@pytest.fixture(scope="session")
+def budget() -> dict[str, int]:
+    """What the counting acceptance tests must check under the active profile (``BUDGETS``)."""
+    return BUDGETS.get(PROFILE, BUDGETS["dev"])
 
 
 @pytest.fixture(scope="session")

@@ -19,9 +19,9 @@ import negsim.engines.legislative  # registers the engine (until negsim.engines 
 from negsim import Actor, Coalition, EngineError, Issue, Scenario, ScenarioError, Table
 from negsim.axiomatic import egalitarian_outcome
 from negsim.baron_ferejohn import stationary_values
+from negsim.coalitions import table_rule
 from negsim.compiled import compile_scenario
 from negsim.engines import get
-from negsim.coalitions import table_rule
 from negsim.engines.legislative import BaronFerejohnParams
 from negsim.invariants import check_feasible, check_individually_rational
 from negsim.power import veto_players
