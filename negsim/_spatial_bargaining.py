@@ -273,7 +273,7 @@ def _ray_max(
         edge = np.where(b < 0.0, -s / b, np.inf).min(axis=1)  # where a slack reaches 0
     top = np.minimum(hi, edge)
 
-    def slope(a, s, b, beta, lin):  # type: ignore[no-untyped-def]
+    def slope(a, s, b, beta, lin):
         q = b / (s + a[:, None] * b)
         return lin + (beta * q).sum(axis=1), -(beta * q * q).sum(axis=1)
 

@@ -12,6 +12,7 @@ Not a test: nothing here asserts a speed.
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import platform
 import statistics
@@ -45,7 +46,7 @@ def bench_engines(runs: int = 10_000, repeat: int = 5,
     scenario = negsim.load(reference_scenario())
     rng = np.random.default_rng(20261122)
     overrides = {u.path: u.sample(rng, runs) for u in scenario.uncertainties}
-    rows = []
+    rows: list[dict[str, Any]] = []
     chosen = [e for e in available()
               if engines is None or e.name in engines or e.name == "compromise"]
     for engine in chosen:
@@ -54,9 +55,8 @@ def bench_engines(runs: int = 10_000, repeat: int = 5,
         except negsim.EngineError as exc:
             rows.append({"engine": engine.name, "skipped": str(exc)})
             continue
-        secs = _median_seconds(
-            lambda e=engine.name: negsim.run(scenario, e, rng=0, n_runs=runs,
-                                             overrides=overrides), repeat)
+        secs = _median_seconds(functools.partial(
+            negsim.run, scenario, engine.name, rng=0, n_runs=runs, overrides=overrides), repeat)
         rows.append({"engine": engine.name, "runs": runs, "seconds": secs,
                      "runs_per_second": runs / secs})
     base = next((r["seconds"] for r in rows if r["engine"] == "compromise"), None)
@@ -98,7 +98,7 @@ def main(argv: list[str] | None = None) -> int:
                 get(name)
             except EngineError as exc:
                 parser.error(str(exc))
-    out = {
+    out: dict[str, Any] = {
         "machine": {"python": platform.python_version(), "processor": platform.machine(),
                     "numpy": np.__version__},
         "engines": bench_engines(args.runs, args.repeat, args.engines),

@@ -10,17 +10,6 @@ import negsim
 from negsim import Actor, Issue, Scenario, Table
 
 
-@pytest.fixture(autouse=True)
-def crisis_registered():
-    """The crisis engine is not registered by default yet: register it for these tests only."""
-    from negsim.engines import register, unregister
-    from negsim.engines.crisis import crisis
-
-    register(crisis)
-    yield
-    unregister("crisis")
-
-
 def pie(cost_a: float, cost_b: float, cap_a: float = 3.0, cap_b: float = 2.0,
         support: float = 0.0) -> Scenario:
     """A pie of 100: A wants all, B none; war lasts 10 rounds; an ally may back B."""

@@ -33,6 +33,10 @@ GUARANTEES = (
 )
 
 
+def _frozen_strings(items: typing.Iterable[str]) -> frozenset[str]:
+    return frozenset(items)
+
+
 @attrs.frozen(kw_only=True)
 class EngineInfo:
     """The facts an engine declares about itself.
@@ -56,7 +60,7 @@ class EngineInfo:
     name: str
     summary: str
     family: str
-    guarantees: frozenset[str] = attrs.field(converter=frozenset)
+    guarantees: frozenset[str] = attrs.field(converter=_frozen_strings)
     assumptions: tuple[str, ...] = ()
     references: tuple[str, ...] = ()
 

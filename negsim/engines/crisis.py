@@ -114,7 +114,7 @@ def _ultimatum(c: Compiled, a: int, b: int, war: np.ndarray) -> Outcome:
 
 
 def _solve(c: Compiled, p: CrisisParams, rng: np.random.Generator) -> Outcome:
-    a, b = np.flatnonzero(c.negotiator)
+    a, b = (int(i) for i in np.flatnonzero(c.negotiator))
     prob_a, war = war_values(c, a, b, p)
     if p.protocol == "ultimatum":
         out = _ultimatum(c, a, b, war)
@@ -130,7 +130,7 @@ crisis = Engine(
         name="crisis",
         summary="bargaining in the shadow of war: Fearon's range from capabilities and costs",
         family="strategic",
-        guarantees={"feasible", "individually_rational", "deterministic"},  # pareto: see nash
+        guarantees={"feasible", "individually_rational", "deterministic", "pareto"},
         assumptions=("two belligerents whose alternative to a deal is war",
                      "the winner of a war imposes its ideal point on every issue",
                      "complete information"),
@@ -138,3 +138,7 @@ crisis = Engine(
                     "Organization 49", "Hirshleifer (1989) Public Choice 63"),
     ),
     params=CrisisParams, solve=_solve, check=_check)
+
+from negsim.engines import register  # noqa: E402
+
+register(crisis)
