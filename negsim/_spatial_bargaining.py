@@ -342,7 +342,8 @@ def nash(
     z : (B, K)
     status : (B,) int8
         1 solved; 0 inessential (``z`` is the point reached); -1 no individually rational
-        outcome; 2 iteration budget exhausted.
+        outcome; 2 no certified optimum: the iteration budget ran out, or Newton stalled (at a
+        kink, say) with a gap above ``1e-8`` (``z`` is the best point reached).
     gap : (B,)
         For solved runs, a certified bound on the objective's distance to the optimum.
     """
@@ -435,7 +436,8 @@ def nash(
         if stop.any():
             fi = np.flatnonzero(stop)
             out_z[work[fi]] = z_next[fi]
-            status[work[fi]] = np.where(solved[fi], 1, np.where(infeasible[fi], -1, 0))
+            status[work[fi]] = np.where(solved[fi], 1, np.where(
+                infeasible[fi], -1, np.where(stuck[fi], 2, 0)))
             gap_out[work[fi]] = gap[fi]
             keep = np.flatnonzero(~stop)
             work, sp = work[keep], sp.take(keep)

@@ -1044,3 +1044,21 @@ def test_ks_where_a_constraint_binds_at_its_worst():
     )
     np.testing.assert_allclose(sol.level, [0.5], atol=1e-8)
     np.testing.assert_allclose(sol.x, [[0.125, 0.0]], atol=1e-8)
+
+
+def test_nash_at_a_kink_with_tiny_gains_is_not_mistaken_for_the_status_quo():
+    """Found by the contract suite (thorough profile): one issue on [-1, 1], status quo -1,
+    actor 1's ideal at -0.99998, actor 0's far above. Both gain by moving to actor 1's ideal and
+    the Nash product peaks there, at a kink, where Newton stalls with a gap it cannot certify
+    below 1e-8; that used to be reported as inessential, and the status quo (worse for both)
+    stood. The product ((x+1)/4) * (1e-5 - |x - x1|/2), x1 = -0.99998, rises up to x1 and falls
+    after it, so x = x1."""
+    pos = np.array([[[-0.09330158339069183, 0.0], [-0.99998, 0.0]]])
+    w = np.array([[[1.0, 0.0], [1.0, 0.0]]])
+    lo, hi, sq = np.array([-1.0, 0.0]), np.array([1.0, 100.0]), np.array([[-1.0, 0.0]])
+    risk = np.ones((1, 2))
+    d = utility(sq, pos, w, risk, lo, hi)
+    sol = nash_outcome(pos, w, risk, lo, hi, d, sq)
+    assert sol.feasible[0]
+    assert sol.x[0, 0] == pytest.approx(-0.99998, abs=1e-9)
+    assert np.all(sol.utility[0] > d[0])
