@@ -274,7 +274,10 @@ def _ray_max(
     top = np.minimum(hi, edge)
 
     def slope(a, s, b, beta, lin):
-        q = b / (s + a[:, None] * b)
+        # a step that lands a slack on 0 by rounding (s + a b == 0) gives an infinite slope,
+        # which the comparisons below read correctly (falling: stop short of it)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            q = b / (s + a[:, None] * b)
         return lin + (beta * q).sum(axis=1), -(beta * q * q).sum(axis=1)
 
     out = np.ones(s.shape[0])

@@ -562,15 +562,22 @@ def _maxmin(position, weight, risk, lo, hi, disagreement, status_quo, proportion
         position, weight, risk, lo, hi, disagreement, status_quo
     )
     R, n = d.shape
-    if proportions is None:
-        ones = bargainer.astype(float)
-    else:
-        ones = np.where(bargainer, proportions, 0.0)
-    z = _start(space, ones, z_sq)
+    equal = bargainer.astype(float)
+    z = _start(space, equal, z_sq)
     u = _sk.evaluate(space, z)[-1]
     level, gap = np.zeros(R), np.zeros(R)  # runs without bargainers: nothing to agree on
     some = bargainer.any(axis=1)
     rows = np.flatnonzero(some)
+    if proportions is None:
+        ones = equal
+    else:
+        ones = np.where(bargainer, proportions, 0.0)
+        if rows.size:
+            # proportions spanning orders of magnitude send the barrier path from a poor start
+            # far off its scale: start instead from the egalitarian point, where every
+            # bargainer already gains (whenever any outcome lets all of them gain)
+            z[rows] = _sb.maxmin(space.take(rows), d[rows], equal[rows], bargainer[rows],
+                                 z[rows])[0]
     if rows.size:
         zr, lev, up, ur = _sb.maxmin(
             space.take(rows), d[rows], ones[rows], bargainer[rows], z[rows]

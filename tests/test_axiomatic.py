@@ -27,6 +27,7 @@ from negsim.axiomatic import (
     kalai_smorodinsky_outcome,
     nash,
     nash_outcome,
+    proportional_outcome,
 )
 from negsim.utility import issue_weights, utility
 
@@ -511,6 +512,22 @@ def test_spatial_ks_and_egalitarian_agree_with_linear_programs(n, K, seed):
         assert eg.level[b] == pytest.approx(t_eg, abs=1e-8)
         assert ks.level[b] == pytest.approx(t_ks, abs=1e-8)
     assert np.all(ks.gap < 1e-5) and np.all(eg.gap < 1e-5)
+
+
+@pytest.mark.parametrize(("n", "K", "seed"), [(2, 2, 41), (3, 2, 42), (4, 3, 43)])
+def test_spatial_proportional_agrees_with_linear_programs_for_spread_proportions(n, K, seed):
+    """Kalai's (1977) proportional solution with proportions spanning four orders of magnitude:
+    the level agrees with the exact LP. Such proportions once sent the barrier path from a poor
+    start off its scale, and feasible problems were reported infeasible."""
+    kw, _ = spatial_case(seed, n, K, R=8)
+    c = 10.0 ** np.random.default_rng(seed).uniform(-4.0, 0.0, (8, n))
+    sol = proportional_outcome(**kw, proportions=c)
+    for b in range(8):
+        q, w, d = kw["position"][b], kw["weight"][b], kw["disagreement"][b]
+        t_ref, _ = ref_level_lp(q, w, d, c[b])
+        if t_ref > 1e-9:
+            assert sol.feasible[b]
+            assert sol.level[b] == pytest.approx(t_ref, rel=1e-6, abs=1e-8)
 
 
 def test_spatial_egalitarian_agrees_with_the_reference_on_concave_utilities():
