@@ -602,6 +602,17 @@ def _maxmin(position, weight, risk, lo, hi, disagreement, status_quo, proportion
             space.take(rows), d[rows], c_ks, bargainer[rows], z[rows]
         )
         z[rows], level[rows], u[rows], gap[rows] = z_k, lev_k, u_k, up_k - lev_k
+    # an inessential problem (no outcome gives every bargainer more than d): the optimal set
+    # is every individually rational outcome with gains of 0, often a flat face on which the
+    # point reached depends on rounding; the status quo stands where it is individually
+    # rational, as for the Nash solution
+    flat = feasible & some & ~interior
+    if flat.any():
+        z_keep = np.clip(z_sq, space.lo, space.hi)
+        u_sq = _sk.evaluate(space, z_keep)[-1]
+        sq_ok = flat & (np.where(bargainer, u_sq - d, 0.0).min(axis=1) >= -1e-12)
+        z = np.where(sq_ok[:, None], z_keep, z)
+        u = np.where(sq_ok[:, None], u_sq, u)
     gap = np.where(interior | (feasible & ~some), gap, np.nan)
     level = np.where(feasible, level, np.nan)
     return _finish(z, u, feasible, gap, level, d, status_quo, lo_, width)

@@ -1079,3 +1079,21 @@ def test_nash_at_a_kink_with_tiny_gains_is_not_mistaken_for_the_status_quo():
     assert sol.feasible[0]
     assert sol.x[0, 0] == pytest.approx(-0.99998, abs=1e-9)
     assert np.all(sol.utility[0] > d[0])
+
+
+def test_an_inessential_problem_on_a_flat_face_keeps_the_status_quo_for_maxmin_solutions():
+    """Found by the contract suite (thorough profile): actor 0 wants issues 0 and 1 at 0,
+    actor 1 wants them at 100 and has issue 2 where it wants it; from the status quo (0, 100, 0)
+    raising issue 0 by s and lowering issue 1 by t changes the gains by ((t - s)/200,
+    (s - t)/300): no outcome lets both gain. The solutions' optimal set is the whole segment
+    s = t, on which the point reached moved by 2e-6 with the order of the issues; the status
+    quo stands instead."""
+    pos = np.array([[[0.0, 0.0, 0.0], [100.0, 100.0, 0.0]]])
+    w = np.array([[[0.5, 0.5, 0.0], [1 / 3, 1 / 3, 1 / 3]]])
+    risk, lo, hi = np.ones((1, 2)), np.zeros(3), np.full(3, 100.0)
+    sq = np.array([[0.0, 100.0, 0.0]])
+    d = utility(sq, pos, w, risk, lo, hi)
+    for solve in (egalitarian_outcome, kalai_smorodinsky_outcome):
+        sol = solve(pos, w, risk, lo, hi, d, sq)
+        assert sol.x[0].tolist() == [0.0, 100.0, 0.0]
+        assert sol.utility[0] == pytest.approx(d[0], abs=1e-12)
