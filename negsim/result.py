@@ -88,6 +88,39 @@ class Result:
                if self.extras else {}),
         }
 
+    def __repr__(self) -> str:
+        share = float(self.agreement.mean()) if self.n_runs else float("nan")
+        return (f"<Result {self.engine!r} on {self.scenario_title!r} "
+                f"[{self.scenario_hash[:12]}]: {self.n_runs:,} run(s), seed {self.seed}, "
+                f"agreement in {share:.0%}>")
+
+    def _repr_html_(self) -> str:
+        """Notebook display: the facts, then the outcome per issue and the terms per actor."""
+        from negsim.display import html_block, html_table
+
+        many = self.n_runs > 1
+
+        def cols(a: NDArray[Any]) -> list[Any]:
+            if not many:
+                return [float(a[0])]
+            return [float(np.mean(a)), float(np.quantile(a, 0.05)), float(np.quantile(a, 0.95))]
+
+        spread = ["mean", "5%", "95%"] if many else ["value"]
+        issues = html_table(["issue", *spread], (
+            [label, *cols(self.outcome[:, i])] for i, label in enumerate(self.issue_labels)),
+            caption="Outcome per issue")
+        actors = html_table(["actor", "utility", "walk-away value", "gain"], (
+            [name, float(self.utility[:, i].mean()), float(self.walk_away[:, i].mean()),
+             float((self.utility[:, i] - self.walk_away[:, i]).mean())]
+            for i, name in enumerate(self.actor_names)),
+            caption="Terms per actor" + (" (means over runs)" if many else ""))
+        facts = [("engine", self.engine), ("runs", self.n_runs), ("seed", self.seed),
+                 ("scenario", self.scenario_hash[:12]),
+                 ("agreement", f"{float(self.agreement.mean()):.0%}")]
+        if self.params:
+            facts.append(("parameters", ", ".join(f"{k}={v}" for k, v in self.params.items())))
+        return html_block(self.scenario_title, facts, [issues, actors])
+
     def summary(self) -> str:
         """A readable summary with issue labels (run means if R > 1)."""
         lines = [f"{self.scenario_title}  [scenario {self.scenario_hash[:12]}]",
