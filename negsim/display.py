@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["fmt", "html_block", "html_table"]
+__all__ = ["fmt", "html_block", "html_table", "scenario_html"]
 
 _TABLE = "border-collapse:collapse;margin:0.3em 0"
 _CELL = "padding:0.15em 0.6em;border-bottom:1px solid #ddd"
@@ -63,3 +63,38 @@ def html_block(title: str, facts: Sequence[tuple[str, Any]], tables: Sequence[st
     line = " &middot; ".join(f"<b>{html.escape(k)}</b> {html.escape(fmt(v))}" for k, v in facts)
     return (f"<div><div style=\"font-weight:bold;font-size:1.1em\">{html.escape(title)}</div>"
             f"<div style=\"color:#555\">{line}</div>{''.join(tables)}</div>")
+
+
+def scenario_html(scenario: Any) -> str:
+    """Notebook display of a scenario: its facts, then tables of issues, actors and levers."""
+    from negsim.provenance import provenance_report, summary_counts
+
+    counts = summary_counts(provenance_report(scenario))
+    facts: list[tuple[str, Any]] = [
+        ("scenario", scenario.hash[:12]), ("issues", len(scenario.issues)),
+        ("actors", len(scenario.actors)), ("coalitions", len(scenario.coalitions)),
+        ("levers", len(scenario.levers)), ("variants", len(scenario.variants)),
+        ("horizon", f"{scenario.time.horizon} {scenario.time.step}s")]
+    if counts["parameters"]:
+        facts.append(("parameters", f"{counts['parameters']}: {counts['sourced']} sourced, "
+                      f"{counts['sourced+assumption']} sourced with an assumption, "
+                      f"{counts['assumption']} assumption only, "
+                      f"{counts['unsourced']} unsourced"))
+    issue_ids = scenario.issue_ids
+    issues = html_table(
+        ["issue", "label", "status quo", "scale", "low end", "high end"],
+        ([i.id, i.label, i.status_quo, f"{i.scale[0]:g}-{i.scale[1]:g}", i.low_label,
+          i.high_label] for i in scenario.issues), caption="Issues")
+    actors = html_table(
+        ["actor", "name", "capability", *issue_ids],
+        ([a.id, a.name, a.capability, *(
+            f"{a.position[k]:g} ({a.salience.get(k, 0.0):.2g})" if k in a.position else ""
+            for k in issue_ids)] for a in scenario.actors),
+        caption="Actors: position (salience) per issue")
+    tables = [issues, actors]
+    if scenario.levers:
+        tables.append(html_table(
+            ["lever", "owner", "kind", "level", "range", "issue", "credibility"],
+            ([lv.id, lv.owner, lv.kind, lv.level, f"{lv.range[0]:g}-{lv.range[1]:g}",
+              lv.issue or "", lv.credibility] for lv in scenario.levers), caption="Levers"))
+    return html_block(scenario.title, facts, tables)

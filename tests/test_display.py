@@ -91,3 +91,19 @@ def test_cells_are_escaped() -> None:
 ])
 def test_numbers_are_compact(value: object, text: str) -> None:
     assert fmt(value) == text
+
+
+def test_scenario_html_has_its_issues_actors_and_levers(reference: negsim.Scenario) -> None:
+    from negsim.display import scenario_html
+
+    html = scenario_html(reference)
+    issues, actors, levers = tables(html)
+    assert [row[0] for row in issues[1:]] == list(reference.issue_ids)
+    assert [row[1] for row in issues[1:]] == [i.label for i in reference.issues]
+    assert [row[0] for row in actors[1:]] == list(reference.actor_ids)
+    russia = next(row for row in actors if row[0] == "russia")
+    donbas = actors[0].index("donbas")
+    a = reference.actor("russia")
+    assert russia[donbas] == f"{a.position['donbas']:g} ({a.salience['donbas']:.2g})"
+    assert [row[0] for row in levers[1:]] == [lv.id for lv in reference.levers]
+    assert reference.hash[:12] in html
