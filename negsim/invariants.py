@@ -278,7 +278,10 @@ def check_deterministic(a: Result, b: Result) -> None:
 def check_relabelling_covariant(a: Result, b: Result, *, atol: float = 1e-6) -> None:
     """``b`` ran on ``a``'s scenario with actors or issues listed in another order.
 
-    Matched by id, the terms, agreements, rounds, utilities and walk-away values must agree.
+    Matched by id, the terms, agreements, rounds, utilities and walk-away values must agree:
+    utilities to ``atol``, terms to ``atol`` relative to their size (an issue's scale may run
+    to the hundreds or thousands, and where the optimal terms form a flat face of equally good
+    outcomes a solver's point on it is fixed only to its tolerance).
     """
     if set(a.actor_ids) != set(b.actor_ids) or set(a.issue_ids) != set(b.issue_ids):
         raise InvariantViolation("relabelling_covariant", "the two results have different "
@@ -288,12 +291,14 @@ def check_relabelling_covariant(a: Result, b: Result, *, atol: float = 1e-6) -> 
     for field, ids, cols in (("outcome", a.issue_ids, ik), ("utility", a.actor_ids, ia),
                              ("walk_away", a.actor_ids, ia)):
         x, y = np.asarray(getattr(a, field)), np.asarray(getattr(b, field))[:, cols]
-        off = np.abs(x - y) > atol
+        tol = atol * np.maximum(1.0, np.maximum(np.abs(x), np.abs(y))) if field == "outcome" \
+            else atol
+        off = np.abs(x - y) > tol
         if off.any():
             r, j = (int(v) for v in np.argwhere(off)[0])
             raise InvariantViolation(
-                "relabelling_covariant", f"{field} is {x[r, j]:.6g} in one order and "
-                f"{y[r, j]:.6g} in the other", result=a, run=r,
+                "relabelling_covariant", f"{field} is {x[r, j]:.10g} in one order and "
+                f"{y[r, j]:.10g} in the other", result=a, run=r,
                 **{"issue" if field == "outcome" else "actor": ids[j]})
     for field in ("agreement", "round"):
         x, y = np.asarray(getattr(a, field)), np.asarray(getattr(b, field))
