@@ -386,6 +386,9 @@ def _once_per_distinct_run(solve, arrays, *per_run) -> SpatialSolution:
                            level=sol.level[inverse])
 
 
+_TINY = 2.0**-40
+
+
 def _lower(position, weight, risk, lo, hi, d, sq):
     """Lower checked inputs to normalised units.
 
@@ -394,7 +397,11 @@ def _lower(position, weight, risk, lo, hi, d, sq):
     runs are blocked outright, the status quo in normalised units, and ``lo``, ``hi - lo``.
     """
     width = hi - lo
+    # positions within 2^-40 (about 1e-12) of a scale's low end are put on it: only there
+    # can floating point hold kinks so close (a position of 1e-219 beside one of 0) that the
+    # cell between them is too thin for Newton; no utility moves by more than 1e-12
     q = np.clip((position - lo) / width, 0.0, 1.0)
+    q = np.where(q < _TINY, 0.0, q)
     z_sq = np.clip((sq - lo) / width, 0.0, 1.0)
     wsum = weight.sum(-1)
     cares = wsum > 0.0

@@ -275,13 +275,15 @@ def check_deterministic(a: Result, b: Result) -> None:
     _same("deterministic", a, b, f"between seeds {a.seed} and {b.seed}")
 
 
-def check_relabelling_covariant(a: Result, b: Result, *, atol: float = 1e-6) -> None:
+def check_relabelling_covariant(a: Result, b: Result, *, atol: float = 1e-6,
+                                widths: Sequence[float] | None = None) -> None:
     """``b`` ran on ``a``'s scenario with actors or issues listed in another order.
 
     Matched by id, the terms, agreements, rounds, utilities and walk-away values must agree:
-    utilities to ``atol``, terms to ``atol`` relative to their size (an issue's scale may run
-    to the hundreds or thousands, and where the optimal terms form a flat face of equally good
-    outcomes a solver's point on it is fixed only to its tolerance).
+    utilities to ``atol``; terms to ``atol`` times the width of each issue's scale
+    (``widths``, in ``a``'s order of issues), or, without widths, times their size. Where the
+    optimal terms form a flat face of equally good outcomes, a solver's point on it is fixed
+    only to its tolerance on the scale.
     """
     if set(a.actor_ids) != set(b.actor_ids) or set(a.issue_ids) != set(b.issue_ids):
         raise InvariantViolation("relabelling_covariant", "the two results have different "
@@ -291,8 +293,12 @@ def check_relabelling_covariant(a: Result, b: Result, *, atol: float = 1e-6) -> 
     for field, ids, cols in (("outcome", a.issue_ids, ik), ("utility", a.actor_ids, ia),
                              ("walk_away", a.actor_ids, ia)):
         x, y = np.asarray(getattr(a, field)), np.asarray(getattr(b, field))[:, cols]
-        tol = atol * np.maximum(1.0, np.maximum(np.abs(x), np.abs(y))) if field == "outcome" \
-            else atol
+        if field != "outcome":
+            tol: Any = atol
+        elif widths is not None:
+            tol = atol * np.asarray(widths, dtype=float)
+        else:
+            tol = atol * np.maximum(1.0, np.maximum(np.abs(x), np.abs(y)))
         off = np.abs(x - y) > tol
         if off.any():
             r, j = (int(v) for v in np.argwhere(off)[0])
@@ -444,7 +450,8 @@ def _relabelling(s: Scenario, engine: str, run: Callable[..., Result], choose: A
                     list(reversed(range(len(s.issues)))))
     relabelled = attrs.evolve(s, actors=tuple(s.actors[i] for i in actors),
                               issues=tuple(s.issues[k] for k in issues))
-    check_relabelling_covariant(run(s), run(relabelled))
+    check_relabelling_covariant(run(s), run(relabelled),
+                                widths=[i.scale[1] - i.scale[0] for i in s.issues])
 
 
 def _symmetric(s: Scenario, engine: str, run: Callable[..., Result], choose: Any) -> None:

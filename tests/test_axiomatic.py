@@ -1097,3 +1097,21 @@ def test_an_inessential_problem_on_a_flat_face_keeps_the_status_quo_for_maxmin_s
         sol = solve(pos, w, risk, lo, hi, d, sq)
         assert sol.x[0].tolist() == [0.0, 100.0, 0.0]
         assert sol.utility[0] == pytest.approx(d[0], abs=1e-12)
+
+
+def test_a_position_a_subnormal_away_from_a_bound_does_not_stall_nash():
+    """Found by the contract suite (thorough profile): actor 2's position 8.6e-219 on issue 0,
+    beside the others' 0, made a cell of that width in which Newton stalled, at issue 1 = 40
+    in one order of the actors and 11 in another. Everyone wants issue 0 at 0; on issue 1 the
+    product of gains is proportional to (s - 0.375)(s^2 - y^2) with s = 1 - issue 0 / 100 and
+    y = issue 1 / 100, greatest at s = 1, y = 0."""
+    pos = np.array([[[0.0, 0.0, 0.0], [0.0, 0.0, 0.0], [8.571238043958987e-219, 100.0, 0.0]]])
+    w = issue_weights(np.array([[[1.0, 0, 0], [1.0, 1.0, 0], [1.0, 1.0, 1.0]]]))
+    risk, lo, hi = np.ones((1, 3)), np.zeros(3), np.full(3, 100.0)
+    sq = np.array([[100.0, 0.0, 0.0]])
+    d = utility(sq, pos, w, risk, lo, hi)
+    d[0, 0] = 0.375
+    for order in ([0, 1, 2], [1, 0, 2], [2, 1, 0]):
+        sol = nash_outcome(pos[:, order], w[:, order], risk, lo, hi, d[:, order], sq)
+        assert sol.x[0] == pytest.approx([0.0, 0.0, 0.0], abs=1e-9)
+        assert sol.gap[0] < 1e-6
