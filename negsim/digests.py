@@ -21,8 +21,8 @@ from negsim._checks import FrozenMap
 from negsim._resources import bundled
 from negsim.errors import Problem, ScenarioError
 
-__all__ = ["FACT_KINDS", "Digest", "Fact", "check_citations", "citations", "library",
-           "load_digest"]
+__all__ = ["FACT_KINDS", "MODELLED_KINDS", "Coverage", "Digest", "Fact", "check_citations",
+           "citations", "coverage", "library", "load_digest"]
 
 FACT_KINDS = ("stance", "condition", "proposal", "lever", "figure", "event", "assessment", "actor")
 
@@ -36,6 +36,7 @@ class Fact:
     text: str
     actors: tuple[str, ...]
     figure: tuple[float, str] | None = None  # (value, unit)
+    not_modelled: str = ""  # why no scenario uses it, where that is a choice
 
 
 @attrs.frozen
@@ -103,8 +104,13 @@ def load_digest(path: str | Path) -> Digest:
                                         f"{where}.figure"))
             else:
                 figure = (float(fig["value"]), fig["unit"])
+        why = body.get("not_modelled", "")
+        if not isinstance(why, str):
+            problems.append(Problem("not_modelled must be a string (why the fact is not "
+                                    "modelled)", f"{where}.not_modelled"))
+            why = ""
         facts[fid] = Fact(fid, str(body.get("kind")), str(body.get("text")), tuple(actors),
-                          figure)
+                          figure, why.strip())
     if problems:
         raise ScenarioError(problems, str(path))
     return Digest(doc["id"], doc["title"], doc["outlet"], doc["author"], doc["date"],
@@ -170,3 +176,49 @@ def check_citations(scenario: Any, extra_dirs: tuple[Path, ...] = ()) -> list[Pr
             hint = did_you_mean(fact_id, lib[doc_id].facts)
             problems.append(Problem(f"digest {doc_id!r} has no fact {fact_id!r}{hint}", where))
     return problems
+
+
+#: The kinds of fact a reference scenario must model (or say why not): who acts, with what,
+#: on which conditions, proposing what.
+MODELLED_KINDS = ("actor", "lever", "condition", "proposal")
+
+
+@attrs.frozen
+class Coverage:
+    """Where a scenario (or one of its variants) uses a digest's fact, or why it does not."""
+
+    digest: str
+    fact: str
+    kind: str
+    text: str
+    cited_at: tuple[str, ...]
+    not_modelled: str
+
+    @property
+    def covered(self) -> bool:
+        return bool(self.cited_at or self.not_modelled)
+
+
+def coverage(scenario: Any, kinds: tuple[str, ...] = MODELLED_KINDS,
+             extra_dirs: tuple[Path, ...] = ()) -> list[Coverage]:
+    """Every fact of ``kinds`` in the digests the scenario cites, with the places citing it.
+
+    A fact counts as modelled when any place in the scenario cites it (a parameter's
+    ``sources`` or ``cite``, a variant's sources); otherwise the digest's ``not_modelled``
+    says why, or the fact is a gap.
+    """
+    lib = library(extra_dirs)
+    where: dict[str, list[str]] = {}
+    for place, citation in citations(scenario):
+        where.setdefault(citation, []).append(place)
+    out = []
+    for d_id in dict.fromkeys(scenario.sources):
+        digest = lib.get(d_id)
+        if digest is None:
+            continue
+        for f in digest.facts.values():
+            if f.kind in kinds:
+                out.append(Coverage(d_id, f.id, f.kind, f.text,
+                                    tuple(where.get(f"{d_id}#{f.id}", ())), f.not_modelled))
+    return out
+

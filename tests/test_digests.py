@@ -38,3 +38,33 @@ def test_reference_scenario_cites_every_digest(reference: negsim.Scenario) -> No
     cited = {c.partition("#")[0] for _, c in citations(reference)}
     assert ARTICLE_IDS <= cited
     assert set(reference.sources) == ARTICLE_IDS
+
+
+def test_coverage_lists_every_modelled_kind_with_the_places_citing_it() -> None:
+    from negsim.digests import MODELLED_KINDS, coverage
+
+    s = negsim.load("scenarios/eu-russia-2026.toml")
+    rows = coverage(s)
+    lib = library()
+    expected = {(d.id, f.id) for d in lib.values() for f in d.facts.values()
+                if f.kind in MODELLED_KINDS}
+    assert {(r.digest, r.fact) for r in rows} == expected
+    places: dict[str, set[str]] = {}
+    for place, cited in citations(s):
+        places.setdefault(cited, set()).add(place)
+    for r in rows:
+        assert set(r.cited_at) == places.get(f"{r.digest}#{r.fact}", set())
+    # variants count: the EU-at-the-table variant cites the negotiating-mandate proposal
+    mandate = next(r for r in rows if r.fact == "negotiation-mandate")
+    assert any(p.startswith("variants.") for p in mandate.cited_at)
+
+
+def test_a_fact_can_say_why_it_is_not_modelled(tmp_path: Path) -> None:
+    from negsim.digests import load_digest
+
+    text = Path(library()["000_4a5c7e1697d326d5"].path).read_text(encoding="utf-8")
+    (tmp_path / "000_4a5c7e1697d326d5.toml").write_text(
+        text + '\n[facts.extra]\nkind = "actor"\ntext = "x"\nactors = ["eu"]\n'
+        'not_modelled = "folded into the EU council"\n', encoding="utf-8")
+    d = load_digest(tmp_path / "000_4a5c7e1697d326d5.toml")
+    assert d.fact("extra").not_modelled == "folded into the EU council"
