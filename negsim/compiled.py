@@ -18,6 +18,8 @@ from numpy.typing import NDArray
 
 from negsim.coalitions import table_rule
 from negsim.errors import EngineError
+from negsim.levers import Lever
+from negsim.model import War
 from negsim.power import VotingGame
 from negsim.scenario import Scenario
 from negsim.utility import issue_weights, utility
@@ -65,6 +67,16 @@ class Compiled:
         The table's rule on a package over every issue, over the actors
         (:func:`negsim.coalitions.table_rule`); None if the scenario has more actors than a
         voting game holds.
+    war : War or None
+        The scenario's ``[war]`` section (read by the ``war`` engine).
+    levers : tuple of Lever
+        The levers themselves (schedules, effects, conditions), for dynamic engines.
+    lever_owner : ndarray of bool, shape (L, n)
+        The actors who pay each lever's cost (a coalition's members).
+    time_start, time_step : str
+        The scenario's clock (``[time] start`` and ``step``), for narratives.
+    coalition_members : mapping of str to tuple of str
+        Each coalition's members.
     """
 
     scenario_hash: str
@@ -92,6 +104,12 @@ class Compiled:
     lever_cost: FloatArray
     lever_credibility: FloatArray
     decision_rule: VotingGame | None = None
+    war: War | None = None
+    levers: tuple[Lever, ...] = ()
+    lever_owner: BoolArray | None = None
+    time_start: str = ""
+    time_step: str = "month"
+    coalition_members: Mapping[str, tuple[str, ...]] = attrs.field(factory=dict)
 
     @property
     def n_runs(self) -> int:
@@ -212,6 +230,11 @@ def compile_scenario(
         lever_ids=lid, lo=lo, hi=hi,
         weight=weight, walk_away_is_war=war, ratifier=ratifier, negotiator=negotiator,
         issue_ratifier=issue_ratifier,
+        war=s.war, levers=s.levers,
+        lever_owner=np.array([_mask(s, (lv.owner,), members=True) for lv in s.levers],
+                             dtype=bool).reshape(L, n),
+        time_start=s.time.start, time_step=s.time.step,
+        coalition_members={co.id: co.members for co in s.coalitions},
         **arrays,
     )
     for f in attrs.fields(Compiled):

@@ -33,7 +33,7 @@ from cattrs.preconf.tomllib import make_converter
 from negsim._checks import FrozenMap, describe, did_you_mean, is_number
 from negsim.errors import Problem, ScenarioError
 from negsim.levers import Condition, Effect, Lever, Step
-from negsim.model import Actor, Citation, Coalition, EngineSettings, Issue, Table, Time
+from negsim.model import Actor, Citation, Coalition, EngineSettings, Issue, Table, Time, War
 from negsim.scenario import Scenario, Uncertainty, Variant
 
 __all__ = [
@@ -48,7 +48,7 @@ __all__ = [
 ]
 
 _MODEL = (Scenario, Issue, Actor, Coalition, Table, Time, EngineSettings, Citation, Lever,
-          Effect, Step, Condition, Uncertainty, Variant)
+          Effect, Step, Condition, Uncertainty, Variant, War)
 _KEYED = {"issues": Issue, "actors": Actor, "coalitions": Coalition, "levers": Lever,
           "uncertainties": Uncertainty, "variants": Variant}
 

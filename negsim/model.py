@@ -15,6 +15,7 @@ parameter's relative path (``"capability"``, ``"position.donbas"``, ``"salience"
 
 from __future__ import annotations
 
+import math
 import re
 from typing import Any
 
@@ -44,6 +45,7 @@ __all__ = [
     "Issue",
     "Table",
     "Time",
+    "War",
 ]
 
 CITATION_PATTERN = re.compile(r"^[A-Za-z0-9_.-]+#[a-z0-9][a-z0-9-]*$")
@@ -399,3 +401,105 @@ class EngineSettings:
     sources: tuple[str, ...] = provenance()["sources"]
     assumption: str = provenance()["assumption"]
     cite: FrozenMap[Citation] = provenance()["cite"]
+
+
+RECOGNITION_RULES = ("equal", "capability")
+
+
+@attrs.frozen(kw_only=True)
+class War:
+    """The war that the dynamic war-bargaining engine (``war``) plays out between two sides.
+
+    Parameters
+    ----------
+    side_a, side_b : tuple of str
+        The belligerent actors of each side (the first named leads it). Side A's battle wins
+        move the front up, side B's down.
+    front_issues : tuple of str
+        The issues the front decides: with no deal they take the value the front maps to
+        (see ``front_start``); empty means every issue (the winner imposes its ideal on all).
+    front_scale : (float, float)
+        The front's scale, default ``(0, 100)``: the share of the contested land side A holds.
+    front_start : float
+        The front in round 0, on ``front_scale``. There the front issues stand at their status
+        quo; at the top of the scale at side A's leader's ideal, at the bottom at side B's
+        (linearly in between).
+    capitulation : (float, float) or None
+        Side A gives in when the front falls to the first value or below, side B when it rises
+        to the second or above; default the ends of ``front_scale``.
+    decisiveness : float
+        Exponent ``m >= 0`` of the contest success function.
+    battles : int
+        Battles per round (more battles: more evidence per round).
+    advance : float
+        How far the front moves per battle won net of battles lost, in front units.
+    optimism : FrozenMap of float
+        Per belligerent, how far its prior over the balance is shifted in its own favour, in
+        log-odds of winning a battle (0 = unbiased).
+    prior_sd : float
+        Spread of every belligerent's prior over the log-odds of the balance.
+    recognition : {"equal", "capability"}
+        How the proposer is chosen each round among the negotiators.
+    """
+
+    side_a: tuple[str, ...] = field(converter=tuple, validator=identifiers)
+    side_b: tuple[str, ...] = field(converter=tuple, validator=identifiers)
+    front_issues: tuple[str, ...] = field(default=(), converter=tuple, validator=identifiers)
+    front_scale: tuple[float, float] = field(default=(0.0, 100.0), converter=tuple,
+                                             validator=_pair)
+    front_start: float = field(default=50.0, validator=number())
+    capitulation: tuple[float, float] | None = field(
+        default=None, converter=attrs.converters.optional(tuple))
+    decisiveness: float = field(default=1.0, validator=number(0.0))
+    battles: int = field(default=4, validator=integer(1))
+    advance: float = field(default=1.0, validator=number(0.0))
+    optimism: FrozenMap[float] = field(factory=FrozenMap, converter=frozen_map,
+                                       validator=number_map(-5.0, 5.0))
+    prior_sd: float = field(default=0.5, validator=number(0.0, 5.0, lo_open=True))
+    recognition: str = field(default="equal", validator=one_of(*RECOGNITION_RULES))
+    description: str = field(default="", validator=_text)
+    sources: tuple[str, ...] = provenance()["sources"]
+    assumption: str = provenance()["assumption"]
+    cite: FrozenMap[Citation] = provenance()["cite"]
+
+    def __attrs_post_init__(self) -> None:
+        problems: list[Problem] = []
+        if not self.side_a:
+            problems.append(Problem("side_a needs at least one actor", "side_a"))
+        if not self.side_b:
+            problems.append(Problem("side_b needs at least one actor", "side_b"))
+        both = set(self.side_a) & set(self.side_b)
+        if both:
+            problems.append(Problem(f"an actor cannot fight on both sides: {sorted(both)}",
+                                    "side_b"))
+        lo, hi = self.front_scale if _is_pair(self.front_scale) else (-math.inf, math.inf)
+        if is_number(self.front_start) and not lo <= self.front_start <= hi:
+            problems.append(Problem(
+                f"front_start must be on the front_scale [{lo:g}, {hi:g}], got "
+                f"{self.front_start:g}", "front_start"))
+        cap = self.capitulation
+        if cap is not None:
+            if not _is_pair(cap):
+                problems.append(Problem(
+                    f"capitulation must be two numbers [low, high], got {cap!r}", "capitulation"))
+            elif not lo <= cap[0] < cap[1] <= hi:
+                problems.append(Problem(
+                    f"capitulation must satisfy {lo:g} <= low < high <= {hi:g}, got {list(cap)}",
+                    "capitulation"))
+        for k in self.optimism:
+            if k not in self.side_a and k not in self.side_b:
+                problems.append(Problem(f"optimism names {k!r}, which is not a belligerent",
+                                        f"optimism.{k}"))
+        if problems:
+            raise ScenarioError(problems)
+
+    @property
+    def surrender(self) -> tuple[float, float]:
+        """The capitulation thresholds (default: the ends of the front's scale)."""
+        return (self.front_scale if self.capitulation is None
+                else (float(self.capitulation[0]), float(self.capitulation[1])))
+
+
+def _is_pair(value: Any) -> bool:
+    return (isinstance(value, tuple) and len(value) == 2 and all(is_number(v) for v in value)
+            and math.isfinite(value[0]) and math.isfinite(value[1]))

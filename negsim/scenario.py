@@ -38,6 +38,7 @@ from negsim.model import (
     Issue,
     Table,
     Time,
+    War,
     _text,
     provenance,
 )
@@ -257,13 +258,34 @@ class Scenario:
                                           validator=instances_of(Variant))
     sources: tuple[str, ...] = field(default=(), converter=tuple)
     cite: FrozenMap[Citation] = field(factory=FrozenMap, converter=frozen_map)
+    war: War | None = field(
+        default=None, validator=attrs.validators.optional(attrs.validators.instance_of(War)))
 
     def __attrs_post_init__(self) -> None:
         from negsim._references import check_references
 
-        problems = check_references(self)
+        problems = check_references(self) + self._war_references()
         if problems:
             raise ScenarioError(problems)
+
+    def _war_references(self) -> list[Problem]:
+        """Problems with the ids the ``[war]`` section names (unknown actors or issues)."""
+        if self.war is None:
+            return []
+        from negsim._checks import did_you_mean
+
+        out = []
+        actors, issues = self.actor_ids, self.issue_ids
+        for side in ("side_a", "side_b"):
+            for i, a in enumerate(getattr(self.war, side)):
+                if a not in actors:
+                    out.append(Problem(f"unknown actor {a!r}{did_you_mean(a, actors)}",
+                                       f"war.{side}.{i}"))
+        for i, k in enumerate(self.war.front_issues):
+            if k not in issues:
+                out.append(Problem(f"unknown issue {k!r}{did_you_mean(k, issues)}",
+                                   f"war.front_issues.{i}"))
+        return out
 
     # -- look-ups ---------------------------------------------------------------------------
     @property

@@ -58,6 +58,7 @@ from negsim.engines import (  # noqa: E402  (importing registers the engines)
     forecast as _forecast,
     legislative as _legislative,
     strategic as _strategic,
+    war_engine as _war_engine,
 )
 
-del _cooperative, _crisis, _forecast, _legislative, _strategic
+del _cooperative, _crisis, _forecast, _legislative, _strategic, _war_engine
