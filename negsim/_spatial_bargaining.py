@@ -524,8 +524,12 @@ def maxmin(
     factor: float = 1e-3,
     centre: float = 1e-3,
     max_iter: int = 400,
+    stop_above: float | None = None,
 ) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
     """``max t`` subject to ``u_j(z) >= e_j + t c_j`` for the included actors, by log barrier.
+
+    With ``stop_above``, a run stops as soon as its point reaches a level above it (a search
+    for a strictly feasible point, not for the optimum; its ``upper`` is then no bound).
 
     ``c >= 0``; constraints with ``c_j = 0`` must hold strictly at ``z0``. Each run follows the
     central path of ``t + mu sum_j log(u_j - e_j - t c_j)``, lowering its own ``mu`` by ``factor``
@@ -573,6 +577,8 @@ def maxmin(
         stalled = (np.abs(z - z_old).max(axis=1) <= 1e-12) & (np.abs(tv - tv_old) <= 1e-12)
         centred = (dec <= np.where(last, 1e-12, centre) * mu) | (last & stalled)
         done = centred & last
+        if stop_above is not None:
+            done |= level(cache[-1], lead, e, c) > stop_above
         if centred.any():
             ci = np.flatnonzero(centred)
             sub = sp.take(ci)

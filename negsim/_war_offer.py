@@ -7,23 +7,18 @@ run at once,
           \\qquad u_j(z) = \\sum_k w_{jk} (1 - |z_k - q_{jk}|^{r_j})
 
 over the unit box (normalised issue units). Utilities are separable across issues and concave
-for ``r >= 1``, so the problem is convex and its Lagrangian
+for ``r >= 1``, so the problem is convex.
 
-.. math:: L(z, \\lambda) = u_P(z) + \\sum_{j \\in S} \\lambda_j (u_j(z) - T_j)
-
-is maximised issue by issue: at a weighted median of the ideal points (weights ``lambda_j w_jk``,
-``w_Pk`` for the proposer) when every exponent is 1, else where the derivative changes sign
-(bisection). The dual ``min_{lambda >= 0} max_z L`` is approached by projected subgradient
-steps from a warm start; every primal iterate that satisfies all constraints is a candidate, the
-best is kept, and a last bisection along the segment from it towards the final Lagrangian
-maximiser moves as far as feasibility allows.
-
-Guarantees. With a single ratifier besides the proposer the exact contract-curve solver of
-:mod:`negsim._bilateral` is used: the offer is optimal (checked against multi-start SLSQP in
-``tests/test_war_engine.py``). With several, every offer returned satisfies all constraints
-(to ``1e-12``), but the subgradient path is a heuristic: it can miss the optimum by a visible
-margin, and can miss a feasible package altogether (the war then goes on for that round). A
-bounded-gap multilateral solver is still to be written.
+- With a single ratifier besides the proposer, the contract-curve solver of
+  :mod:`negsim._bilateral` is exact to rounding (checked against multi-start SLSQP in
+  ``tests/test_war_engine.py``).
+- With several, :func:`exact_offer` solves two convex problems with the log-barrier max-min
+  solver of :mod:`negsim._spatial_bargaining`: first the largest common margin by which every
+  required ratifier can beat its level (a negative upper bound proves that no package is
+  acceptable: the war goes on), then, from the strictly feasible point that gives, the
+  proposer's maximum along the central path. The Lagrangian bound at the end certifies the gap
+  (typically ``1e-10`` in utility, always below ``1e-5`` in the tests; checked against
+  multi-start SLSQP on random cases).
 """
 
 from __future__ import annotations
@@ -36,8 +31,6 @@ from negsim._bilateral import best_subject_to
 FloatArray = NDArray[np.float64]
 BoolArray = NDArray[np.bool_]
 
-_TOL = 1e-12
-STEP = 4.0  # scale of the subgradient steps on the multipliers
 
 
 def utilities(z: FloatArray, q: FloatArray, w: FloatArray, r: FloatArray,
@@ -52,38 +45,8 @@ def utilities(z: FloatArray, q: FloatArray, w: FloatArray, r: FloatArray,
     return (w * (1.0 - d)).sum(axis=2)
 
 
-def _maximiser(c: FloatArray, q: FloatArray, w: FloatArray, r: FloatArray, fixed: FloatArray,
-               linear: bool, order: NDArray[np.intp] | None,
-               sorted_q: FloatArray | None = None, sorted_w: FloatArray | None = None
-               ) -> FloatArray:
-    """Per issue, argmax of sum_j c_j w_jk (-|z - q_jk|^r_j): shape (R, K)."""
-    weight = c[:, :, None] * w  # (R, n, K)
-    total = weight.sum(axis=1)  # (R, K)
-    if linear:
-        assert order is not None and sorted_q is not None and sorted_w is not None
-        sq = sorted_q
-        sw = np.take_along_axis(c, order.reshape(order.shape[0], -1), axis=1).reshape(
-            order.shape) * sorted_w
-        cum = np.cumsum(sw, axis=1)
-        idx = np.argmax(cum >= 0.5 * total[:, None, :] - 1e-15, axis=1)  # (R, K)
-        z = np.take_along_axis(sq, idx[:, None, :], axis=1)[:, 0, :]
-    else:
-        lo, hi = np.zeros_like(total), np.ones_like(total)
-        rr = r[:, :, None]
-        for _ in range(40):
-            mid = 0.5 * (lo + hi)
-            gap = q - mid[:, None, :]
-            slope = (weight * rr * np.abs(gap) ** (rr - 1.0) * np.sign(gap)).sum(axis=1)
-            up = slope > 0.0
-            lo = np.where(up, mid, lo)
-            hi = np.where(up, hi, mid)
-        z = 0.5 * (lo + hi)
-    return np.where(total > 0.0, z, fixed)
-
-
 def best_offer(q: FloatArray, w: FloatArray, r: FloatArray, floor: FloatArray, need: BoolArray,
-               proposer: NDArray[np.intp], fixed: FloatArray, *, iters: int = 60,
-               lam: FloatArray | None = None, polish: int = 16
+               proposer: NDArray[np.intp], fixed: FloatArray
                ) -> tuple[FloatArray, BoolArray, FloatArray]:
     """The proposer's best package that every required ratifier accepts, for every run.
 
@@ -100,73 +63,92 @@ def best_offer(q: FloatArray, w: FloatArray, r: FloatArray, floor: FloatArray, n
     proposer : ndarray of int, shape (R,)
     fixed : ndarray, shape (R, K)
         Value of an issue nobody weighs (the status quo).
-    iters : int
-        Dual iterations (multilateral path).
-    lam : ndarray, shape (R, n), optional
-        Warm start for the multipliers.
-    polish : int
-        Bisection steps of the last line search.
 
     Returns
     -------
     z : ndarray, shape (R, K)
         The package (the proposer's ideal where none is feasible).
     feasible : ndarray of bool, shape (R,)
-    lam : ndarray, shape (R, n)
-        The final multipliers (a warm start for the next call).
+    gap : ndarray, shape (R,)
+        A certified bound on how far the proposer's utility is below its optimum: 0 where the
+        bilateral solver (exact to rounding) or the proposer's own ideal applies, NaN where no
+        package is feasible.
     """
-    R, n, K = q.shape
+    R = q.shape[0]
     rows = np.arange(R)
     need = need.copy()
     need[rows, proposer] = False
-    qp, wp, rp = q[rows, proposer], w[rows, proposer], r[rows, proposer]
     count = need.sum(axis=1)
-    lam = np.zeros((R, n)) if lam is None else np.where(need, lam, 0.0)
-    if R == 0:
-        return np.zeros((0, K)), np.zeros(0, dtype=bool), lam
-    z_ideal = np.where(wp > 0.0, qp, fixed)
-    if (count <= 1).all():
-        other = np.argmax(need, axis=1)
-        lvl = np.where(count == 1, floor[rows, other], -np.inf)
-        z, ok = best_subject_to(qp, wp, rp, q[rows, other], w[rows, other], r[rows, other],
-                                lvl, fixed)
-        z = np.where((count == 0)[:, None], z_ideal, z)
-        u = utilities(z, q, w, r)
-        ok = ok & ((u >= floor - 1e-9) | ~need).all(axis=1)
-        return z, ok, lam
+    z = np.where(w[rows, proposer] > 0.0, q[rows, proposer], fixed)
+    feasible = count == 0
+    gap = np.where(feasible, 0.0, np.nan)
+    one = np.flatnonzero(count == 1)
+    if one.size:
+        other = np.argmax(need[one], axis=1)
+        pr = proposer[one]
+        zo, ok = best_subject_to(q[one, pr], w[one, pr], r[one, pr], q[one, other],
+                                 w[one, other], r[one, other], floor[one, other], fixed[one])
+        u = utilities(zo, q[one], w[one], r[one])
+        ok &= ((u >= floor[one] - 1e-9) | ~need[one]).all(axis=1)
+        z[one], feasible[one], gap[one] = zo, ok, np.where(ok, 0.0, np.nan)
+    many = np.flatnonzero(count >= 2)
+    if many.size:
+        zm, ok, gm = exact_offer(q[many], w[many], r[many], floor[many], need[many],
+                                 proposer[many], fixed[many])
+        z[many], feasible[many], gap[many] = zm, ok, gm
+    return z, feasible, gap
 
-    linear = bool((r == 1.0).all())
-    order = np.argsort(q, axis=1, kind="stable") if linear else None
-    sorted_q = np.take_along_axis(q, order, axis=1) if order is not None else None
-    sorted_w = np.take_along_axis(w, order, axis=1) if order is not None else None
-    best_z = z_ideal.copy()
-    best_u = np.full(R, -np.inf)
-    z = z_ideal
-    for t in range(iters):
-        c = lam.copy()
-        c[rows, proposer] = 1.0
-        z = _maximiser(c, q, w, r, fixed, linear, order, sorted_q, sorted_w)
-        u = utilities(z, q, w, r, linear)
-        viol = np.where(need, floor - u, 0.0)
-        ok = (viol <= _TOL).all(axis=1)
-        better = ok & (u[rows, proposer] > best_u)
-        best_z = np.where(better[:, None], z, best_z)
-        best_u = np.where(better, u[rows, proposer], best_u)
-        step = STEP / np.sqrt(t + 1.0)
-        lam = np.where(need, np.maximum(0.0, lam + step * viol), 0.0)
-    found = np.isfinite(best_u)
-    # polish: from the best feasible point towards the last Lagrangian maximiser
-    base = best_z.copy()
-    lo, hi = np.zeros(R), np.ones(R)
-    for _ in range(polish):
-        mid = 0.5 * (lo + hi)
-        u = utilities(base + mid[:, None] * (z - base), q, w, r, linear)
-        ok = (np.where(need, floor - u, 0.0) <= _TOL).all(axis=1)
-        lo = np.where(ok, mid, lo)
-        hi = np.where(ok, hi, mid)
-    zz = base + lo[:, None] * (z - base)
-    u = utilities(zz, q, w, r)
-    ok = (np.where(need, floor - u, 0.0) <= _TOL).all(axis=1)
-    better = found & ok & (u[rows, proposer] > best_u)
-    best_z = np.where(better[:, None], zz, best_z)
-    return np.where(found[:, None], best_z, z_ideal), found, lam
+
+def exact_offer(q: FloatArray, w: FloatArray, r: FloatArray, floor: FloatArray,
+                need: BoolArray, proposer: NDArray[np.intp], fixed: FloatArray,
+                start: FloatArray | None = None
+                ) -> tuple[FloatArray, BoolArray, FloatArray]:
+    """The proposer's best package under several acceptance constraints, with a certified gap.
+
+    Two convex problems solved by the log-barrier max-min solver of
+    :mod:`negsim._spatial_bargaining` (the one behind the Kalai-Smorodinsky ideal points):
+
+    1. ``max t`` s.t. ``u_j(z) >= T_j + t`` for the required ratifiers: a negative upper bound
+       on ``t`` proves that no package is acceptable; a positive ``t`` gives a point strictly
+       inside every constraint;
+    2. from that point, ``max u_P(z)`` s.t. ``u_j(z) >= T_j``, along the central path, whose
+       Lagrangian bound certifies the gap to the optimum (``upper - u_P``).
+
+    Parameters are those of :func:`best_offer`; ``start`` is an optional first point for
+    step 1. Returns the packages, a feasibility mask (``t* > 1e-9``: acceptable with a margin
+    of rounding), and the certified gaps (NaN where infeasible).
+    """
+    from negsim import _spatial_bargaining as _sb, _spatial_kernel as _sk
+
+    R, n, _ = q.shape
+    rows = np.arange(R)
+    need = need.copy()
+    need[rows, proposer] = False
+    include = need.copy()
+    include[rows, proposer] = True
+    weighed = (np.where(include[:, :, None], w, 0.0) > 0.0).any(axis=1)  # (R, K)
+    b_lo = np.where(weighed, 0.0, fixed)
+    b_hi = np.where(weighed, 1.0, fixed)
+    sp = _sk.Space(q, w, r, b_lo, b_hi)
+    if start is None:
+        wi = np.where(include[:, :, None], w, 0.0)
+        tot = wi.sum(axis=1)
+        start = np.where(tot > 0.0, (wi * q).sum(axis=1) / np.where(tot > 0.0, tot, 1.0),
+                         fixed)
+    # step 1 stops at the first point inside every constraint by 1e-6; where no such point
+    # exists it runs to the optimum, so "infeasible" is decided on the certified value
+    z1, t1, _, _ = _sb.maxmin(sp, floor, need.astype(float), need, np.clip(start, b_lo, b_hi),
+                              stop_above=1e-6)
+    feasible = t1 > 1e-9
+    z = np.where(weighed, q[rows, proposer], fixed)
+    gap = np.full(R, np.nan)
+    ok = np.flatnonzero(feasible)
+    if ok.size:
+        e = np.where(need, floor, 0.0)[ok]
+        c = np.zeros((ok.size, n))
+        c[np.arange(ok.size), proposer[ok]] = 1.0
+        z2, t2, up2, _ = _sb.maxmin(sp.take(ok), e, c, include[ok], z1[ok])
+        z[ok] = z2
+        gap[ok] = up2 - t2
+    return z, feasible, gap
+

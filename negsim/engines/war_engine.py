@@ -91,8 +91,6 @@ class WarParams:
     ----------
     grid : int
         Points of each belligerent's belief grid over the latent balance.
-    dual_iterations : int
-        Iterations of the multilateral offer solver.
     fixed_point : int
         Iterations of the two-party stationary bargaining values in round 0.
     commitment : bool
@@ -100,7 +98,6 @@ class WarParams:
     """
 
     grid: int = attrs.field(default=41, validator=attrs.validators.ge(3))
-    dual_iterations: int = attrs.field(default=20, validator=attrs.validators.ge(1))
     fixed_point: int = attrs.field(default=8, validator=attrs.validators.ge(1))
     commitment: bool = True
 
@@ -302,7 +299,6 @@ def _solve(c: Compiled, p: WarParams, rng: np.random.Generator) -> Outcome:
     surrender = np.zeros(R, dtype=np.int64)
     counters = np.zeros((R, len(st.conds)), dtype=np.int64)
     cum_cost = np.zeros((R, L))
-    lam = np.zeros((R, n))
     # beliefs: log posterior over the grid for each belligerent
     zg = st.zgrid
     sign = np.where(st.side[st.bell] == 0, 1.0, -1.0)
@@ -381,10 +377,8 @@ def _solve(c: Compiled, p: WarParams, rng: np.random.Generator) -> Outcome:
         if st.bilateral:
             V, floor = _stationary(sub, floor, V, p.fixed_point if t == 0 else 1, c, idx)
         proposer = _draw_proposer(rng, st, cap, w_.recognition)
-        z, ok, lam_i = best_offer(sub.q, sub.w, sub.r, floor, np.broadcast_to(
-            st.need, (idx.size, n)), proposer[idx], sub.zsq, iters=p.dual_iterations,
-            lam=lam[idx])
-        lam[idx] = lam_i
+        z, ok, _ = best_offer(sub.q, sub.w, sub.r, floor, np.broadcast_to(
+            st.need, (idx.size, n)), proposer[idx], sub.zsq)
         u = utilities(z, sub.q, sub.w, sub.r)
         pr = proposer[idx]
         own = np.arange(idx.size), pr
