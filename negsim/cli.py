@@ -109,6 +109,17 @@ def cmd_engines(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_benchmark(args: argparse.Namespace) -> int:
+    from negsim import validation
+
+    argv = [args.dataset, "--seed", str(args.seed), "--splits", str(args.splits)]
+    if args.engines:
+        argv += ["--engines", *args.engines]
+    if args.json:
+        argv.append("--json")
+    return validation.main(argv)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="negsim",
@@ -145,6 +156,22 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("engines", help="list the registered engines",
                        description="List the registered engines, one line each.")
     p.set_defaults(func=cmd_engines)
+
+    from negsim.validation import PREDICTORS
+
+    p = sub.add_parser("benchmark", help="score forecasts on real negotiations (DEU II)",
+                       description="Score forecasting models on the DEU II data (Thomson et "
+                                   "al. 2012): MAE, median error, RMSE, shares within 10 and "
+                                   "20 points, paired-bootstrap intervals against the "
+                                   "compromise model, and held-out scores from proposal "
+                                   "splits.")
+    p.add_argument("dataset", choices=["deu"])
+    p.add_argument("--engines", nargs="+", choices=sorted(PREDICTORS), metavar="NAME",
+                   help=f"predictors to score (default all: {', '.join(sorted(PREDICTORS))})")
+    p.add_argument("--seed", type=int, default=0, help="seed of the bootstrap and the splits")
+    p.add_argument("--splits", type=int, default=5, help="random proposal splits to average")
+    p.add_argument("--json", action="store_true", help="print machine-readable output")
+    p.set_defaults(func=cmd_benchmark)
     return parser
 
 

@@ -144,3 +144,28 @@ def test_every_engine_runs_on_the_reference_or_says_why(engine: str,
     else:
         assert out.returncode == 1
         assert f"engine {engine!r} cannot run scenario" in out.stderr
+
+
+def test_benchmark_deu_scores_the_published_baselines(capsys) -> None:
+    """`negsim benchmark deu --json` reproduces SOURCES.md's MAE figures to within 0.1."""
+    import json
+
+    from negsim.cli import main
+
+    assert main(["benchmark", "deu", "--engines", "compromise", "midpoint", "--json",
+                 "--splits", "1"]) == 0
+    table = json.loads(capsys.readouterr().out)
+    assert abs(table["compromise"]["mae"] - 24.6) < 0.1
+    assert abs(table["midpoint"]["mae"] - 28.2) < 0.1
+    assert table["compromise"]["n"] == 322
+
+
+def test_benchmark_refuses_an_unknown_predictor(capsys) -> None:
+    import pytest
+
+    from negsim.cli import main
+
+    with pytest.raises(SystemExit) as info:
+        main(["benchmark", "deu", "--engines", "oracle"])
+    assert info.value.code != 0
+    assert "oracle" in capsys.readouterr().err

@@ -55,10 +55,11 @@ def available() -> tuple[Engine, ...]:
 from negsim.engines import (  # noqa: E402  (importing registers the engines)
     cooperative as _cooperative,
     crisis as _crisis,
+    expected_utility as _expected_utility,
     forecast as _forecast,
     legislative as _legislative,
     strategic as _strategic,
     war_engine as _war_engine,
 )
 
-del _cooperative, _crisis, _forecast, _legislative, _strategic, _war_engine
+del _cooperative, _crisis, _expected_utility, _forecast, _legislative, _strategic, _war_engine
