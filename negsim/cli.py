@@ -63,6 +63,12 @@ def cmd_run(args: argparse.Namespace) -> int:
         print(json.dumps(result.to_dict(), indent=2))
     else:
         print(result.summary())
+        if result.engine == "war":
+            from negsim.engines.war_engine import narrate
+
+            print("\nWhat happened")
+            for line in narrate(result, 0, scenario=s):
+                print("  " + line)
     return 0
 
 
