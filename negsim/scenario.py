@@ -346,6 +346,12 @@ class Scenario:
 
         return scenario_hash(self)
 
+    def _repr_html_(self) -> str:
+        """Notebook display: tables of the issues, actors and levers (negsim.display)."""
+        from negsim.display import scenario_html
+
+        return scenario_html(self)
+
     def with_variant(self, id: str) -> Scenario:
         """This scenario with variant ``id`` applied (validated again)."""
         from negsim.io import apply_variant

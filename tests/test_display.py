@@ -107,3 +107,9 @@ def test_scenario_html_has_its_issues_actors_and_levers(reference: negsim.Scenar
     assert russia[donbas] == f"{a.position['donbas']:g} ({a.salience['donbas']:.2g})"
     assert [row[0] for row in levers[1:]] == [lv.id for lv in reference.levers]
     assert reference.hash[:12] in html
+
+
+def test_a_scenario_displays_its_tables_in_a_notebook(reference: negsim.Scenario) -> None:
+    from negsim.display import scenario_html
+
+    assert reference._repr_html_() == scenario_html(reference)
