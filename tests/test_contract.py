@@ -35,10 +35,11 @@ def promising(guarantee: str) -> list[str]:
     return [e.name for e in available() if guarantee in e.info.guarantees]
 
 
-# Shapes of generated scenario, most general first. Up to four actors on up to three issues is
-# enough for multilateral, multi-issue cases and keeps the slower engines within CI's time;
-# engines read no uncertainties, so the shapes leave them out (test_strategies covers them).
-_SMALL: dict[str, Any] = {"max_issues": 3, "max_uncertainties": 0}
+# Shapes of generated scenario, most general first. Up to four actors on up to three issues and
+# a horizon of up to 12 rounds is enough for multilateral, multi-issue, dynamic cases and keeps
+# the slower engines (the war engine plays every round) within CI's time; engines read no
+# uncertainties, so the shapes leave them out (test_strategies covers them).
+_SMALL: dict[str, Any] = {"max_issues": 3, "max_uncertainties": 0, "max_horizon": 12}
 SHAPES: dict[str, st.SearchStrategy[negsim.Scenario]] = {
     "any scenario": scenarios(max_actors=4, **_SMALL),
     "concave utilities": scenarios(max_actors=4, min_risk=1.0, **_SMALL),
