@@ -524,6 +524,13 @@ def nash_outcome(
     return _once_per_distinct_run(_nash, arrays, power)
 
 
+def _status_quo(space, z_sq, d, bargainer):
+    """The status quo in the box, its utilities, and whether it is individually rational."""
+    z_keep = np.clip(z_sq, space.lo, space.hi)
+    u_sq = _sk.evaluate(space, z_keep)[-1]
+    return z_keep, u_sq, np.where(bargainer, u_sq - d, 0.0).min(axis=1) >= -1e-12
+
+
 def _nash(position, weight, risk, lo, hi, disagreement, status_quo, power) -> SpatialSolution:
     space, d, bargainer, blocked, z_sq, lo_, width = _lower(
         position, weight, risk, lo, hi, disagreement, status_quo
@@ -536,11 +543,10 @@ def _nash(position, weight, risk, lo, hi, disagreement, status_quo, power) -> Sp
     u = _sk.evaluate(space, z)[-1]
     # inessential problems (no outcome strictly better for every bargainer), and runs whose
     # iteration budget ran out short of one: the status quo stands if individually rational
-    sq_u = _sk.evaluate(space, np.clip(z_sq, space.lo, space.hi))[-1]
-    sq_ok = np.where(bargainer, sq_u - d, 0.0).min(axis=1) >= -1e-12
+    z_keep, sq_u, sq_ok = _status_quo(space, z_sq, d, bargainer)
     near_ir = np.where(bargainer, u - d, 0.0).min(axis=1) >= -1e-9
     keep_sq = ((status == 0) | ((status == 2) & ~near_ir)) & sq_ok
-    z = np.where(keep_sq[:, None], np.clip(z_sq, space.lo, space.hi), z)
+    z = np.where(keep_sq[:, None], z_keep, z)
     u = np.where(keep_sq[:, None], sq_u, u)
     near_ir |= keep_sq
     feasible = ~blocked & ((status == 1) | ((status != -1) & near_ir))
@@ -615,9 +621,8 @@ def _maxmin(position, weight, risk, lo, hi, disagreement, status_quo, proportion
     # rational, as for the Nash solution
     flat = feasible & some & ~interior
     if flat.any():
-        z_keep = np.clip(z_sq, space.lo, space.hi)
-        u_sq = _sk.evaluate(space, z_keep)[-1]
-        sq_ok = flat & (np.where(bargainer, u_sq - d, 0.0).min(axis=1) >= -1e-12)
+        z_keep, u_sq, sq_ok = _status_quo(space, z_sq, d, bargainer)
+        sq_ok &= flat
         z = np.where(sq_ok[:, None], z_keep, z)
         u = np.where(sq_ok[:, None], u_sq, u)
     gap = np.where(interior | (feasible & ~some), gap, np.nan)
