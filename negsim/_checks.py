@@ -57,6 +57,9 @@ class FrozenMap(Mapping[str, V], Generic[V]):
     def __setattr__(self, name: str, value: Any) -> None:
         raise AttributeError("FrozenMap is immutable")
 
+    def __reduce__(self) -> tuple[Any, ...]:  # pickling, e.g. to send a scenario to a worker
+        return (FrozenMap, (self._items,))
+
     def __repr__(self) -> str:
         return f"FrozenMap({dict(self._items)!r})"
 

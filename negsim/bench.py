@@ -1,4 +1,4 @@
-"""Benchmarks: ``python -m negsim.bench [--runs N] [--repeat K] [--json]``.
+"""Benchmarks: ``python -m negsim.bench [--quick] [--runs N] [--repeat K] [--json]``.
 
 Measures runs per second of every registered engine on the bundled reference scenario (each
 engine that fits it), with the scenario's uncertain parameters drawn afresh for every run (so
@@ -87,8 +87,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=5, help="repetitions (median reported)")
     parser.add_argument("--engines", nargs="+", metavar="NAME",
                         help="only these engines (and the compromise baseline)")
+    parser.add_argument("--quick", action="store_true",
+                        help="fewer runs and engines: a few minutes instead of most of an hour")
+    parser.add_argument("--no-ensembles", action="store_true",
+                        help="skip the ensemble sections (sizes, workers, targets)")
     parser.add_argument("--json", action="store_true", help="machine-readable output")
     args = parser.parse_args(argv)
+    if args.quick:
+        args.runs, args.repeat = min(args.runs, 2_000), min(args.repeat, 3)
+        args.engines = args.engines or ["compromise", "nash", "war"]
     if args.engines:
         from negsim.engines import get
         from negsim.errors import EngineError
@@ -104,6 +111,10 @@ def main(argv: list[str] | None = None) -> int:
         "engines": bench_engines(args.runs, args.repeat, args.engines),
         "power": bench_power(),
     }
+    if not args.no_ensembles:
+        from negsim import bench_ensemble
+
+        out["ensembles"] = bench_ensemble.run_all(args.quick)
     if args.json:
         print(json.dumps(out, indent=2))
         return 0
@@ -117,6 +128,11 @@ def main(argv: list[str] | None = None) -> int:
                   f"runs/s  x{r.get('ratio_to_compromise', float('nan')):.1f} compromise")
     p = out["power"]
     print(f"  {p['what']}: {p['seconds'] * 1000:.1f} ms")
+    if "ensembles" in out:
+        from negsim import bench_ensemble
+
+        print()
+        bench_ensemble.print_all(out["ensembles"])
     return 0
 
 

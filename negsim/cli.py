@@ -1,4 +1,4 @@
-"""The ``negsim`` command line: validate, run, sources, engines.
+"""The ``negsim`` command line: validate, run, sweep, sources, engines, benchmark.
 
 Exit status: 0 on success, 1 when an input is invalid (every problem is listed, never a
 traceback), 2 when the command is used wrongly.
@@ -51,11 +51,33 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return status
 
 
+def _executor(workers: int | None) -> Any:
+    if workers is None or workers <= 1:
+        return None
+    import concurrent.futures
+
+    return concurrent.futures.ProcessPoolExecutor(workers)
+
+
+def _seed(seed: int | None) -> int:
+    if seed is not None:
+        return seed
+    import numpy as np
+
+    entropy = np.random.SeedSequence().entropy  # recorded in the output, so it can be replayed
+    assert isinstance(entropy, int)
+    return entropy
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     from negsim.runner import run
 
     path = args.file or str(reference_scenario())
     s = _load(path)
+    if args.runs is not None:
+        return _run_ensemble(args, s)
+    if args.workers is not None:
+        raise NegsimError("--workers needs --runs (an ensemble)")
     if args.variant:
         s = s.with_variant(args.variant)
     result = run(s, args.engine, rng=args.seed)
@@ -69,6 +91,87 @@ def cmd_run(args: argparse.Namespace) -> int:
             print("\nWhat happened")
             for line in narrate(result, 0, scenario=s):
                 print("  " + line)
+    return 0
+
+
+def _run_ensemble(args: argparse.Namespace, s: Any) -> int:
+    from negsim.ensemble import run_ensemble
+
+    if args.runs < 1:
+        raise NegsimError(f"--runs must be at least 1, got {args.runs}")
+    executor = _executor(args.workers)
+    try:
+        ens = run_ensemble(s, args.runs, args.engine, seed=_seed(args.seed),
+                           variants=[args.variant] if args.variant else None,
+                           executor=executor, progress=None if not args.json else False)
+    finally:
+        if executor is not None:
+            executor.shutdown()
+    if args.json:
+        print(json.dumps(ens.to_dict(), indent=2, default=float))
+    else:
+        print(ens.summary())
+    return 0
+
+
+def _parse_vary(items: Sequence[str]) -> dict[str, list[float]]:
+    levels: dict[str, list[float]] = {}
+    for item in items:
+        path, sep, values = item.partition("=")
+        if not sep or not path.strip() or not values.strip():
+            raise NegsimError(f"--vary {item!r}: expected PATH=v1,v2,... (for example "
+                              f"levers.eu_sanctions.level=0,0.5,1)")
+        try:
+            nums = [float(v) for v in values.split(",")]
+        except ValueError:
+            raise NegsimError(f"--vary {item!r}: the levels must be numbers separated by "
+                              f"commas") from None
+        if path.strip() in levels:
+            raise NegsimError(f"--vary names {path.strip()!r} twice")
+        levels[path.strip()] = nums
+    return levels
+
+
+def cmd_sweep(args: argparse.Namespace) -> int:
+    import numpy as np
+
+    from negsim.design import cross, grid, monte_carlo
+    from negsim.ensemble import run_sweep
+
+    s = _load(args.file or str(reference_scenario()))
+    out = Path(args.out)
+    if out.suffix not in (".npz", ".nc", ".csv"):
+        raise NegsimError(f"--out {args.out}: write .npz, .nc (netCDF) or .csv")
+    if not out.parent.is_dir():
+        raise NegsimError(f"--out {args.out}: no directory {str(out.parent)!r}")
+    design = grid(_parse_vary(args.vary))
+    seed = _seed(args.seed)
+    if args.runs is not None:
+        if args.runs < 1:
+            raise NegsimError(f"--runs must be at least 1, got {args.runs}")
+        gen = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(2**63,)))
+        design = cross(design, monte_carlo(s.uncertainties, args.runs, rng=gen))
+    executor = _executor(args.workers)
+    try:
+        ens = run_sweep(s, design, args.engine, seed=seed,
+                        variants=args.variants or None, executor=executor,
+                        progress=None if not args.json else False)
+    finally:
+        if executor is not None:
+            executor.shutdown()
+    if out.suffix == ".csv":
+        import os
+
+        tmp = out.with_name(out.name + ".partial")
+        ens.to_pandas().to_csv(tmp, index=False)
+        os.replace(tmp, out)
+    else:
+        ens.save(out)
+    if args.json:
+        print(json.dumps({"out": str(out), **ens.to_dict()}, indent=2, default=float))
+    else:
+        print(ens.summary())
+        print(f"\nwrote {ens.n_runs:,} runs to {out}")
     return 0
 
 
@@ -149,8 +252,33 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--engine", metavar="NAME", help="engine (default: the scenario's own)")
     p.add_argument("--seed", type=int, metavar="N", help="random seed (recorded in the result)")
     p.add_argument("--variant", metavar="ID", help="apply one of the scenario's variants")
+    p.add_argument("--runs", type=int, metavar="N",
+                   help="run an ensemble of N runs, drawing the scenario's uncertainties for "
+                        "each, and print its summary with intervals")
+    p.add_argument("--workers", type=int, metavar="K",
+                   help="run the ensemble on K worker processes (same results as one)")
     p.add_argument("--json", action="store_true", help="print a machine-readable result")
     p.set_defaults(func=cmd_run)
+
+    p = sub.add_parser("sweep", help="run a grid of parameter values and write the results",
+                       description="Run every combination of the --vary levels (crossed with "
+                                   "--runs uncertainty samples if given) and write one row "
+                                   "per run to --out (.npz, .nc or .csv).")
+    p.add_argument("file", nargs="?", metavar="FILE",
+                   help="scenario file (default: the bundled reference scenario)")
+    p.add_argument("--vary", action="append", required=True, metavar="PATH=v1,v2,...",
+                   help="a parameter path and its levels; repeat for a grid over several")
+    p.add_argument("--runs", type=int, metavar="N",
+                   help="uncertainty samples per grid point (default: none, the scenario's "
+                        "values)")
+    p.add_argument("--out", required=True, metavar="FILE", help="results file")
+    p.add_argument("--engine", metavar="NAME", help="engine (default: the scenario's own)")
+    p.add_argument("--variants", nargs="+", metavar="ID",
+                   help="run the sweep under each of these variants ('baseline' for none)")
+    p.add_argument("--seed", type=int, metavar="N", help="random seed (recorded)")
+    p.add_argument("--workers", type=int, metavar="K", help="worker processes")
+    p.add_argument("--json", action="store_true", help="print a machine-readable summary")
+    p.set_defaults(func=cmd_sweep)
 
     p = sub.add_parser("sources", help="list every parameter with its source or assumption",
                        description="List every parameter of a scenario with its source or "

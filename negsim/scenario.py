@@ -157,6 +157,57 @@ class Uncertainty:
         weights = np.asarray(self.weights or [1.0] * len(self.values), dtype=float)
         return rng.choice(np.asarray(self.values, dtype=float), size, p=weights / weights.sum())
 
+    def ppf(self, u: NDArray[np.float64] | float) -> NDArray[np.float64]:
+        """The quantile function: the parameter's value at cumulative probability ``u``.
+
+        Maps points of the unit interval (Latin hypercube, Sobol or copula draws) onto the
+        distribution; ``ppf(rng.random(n))`` is a valid sample. ``u`` is clipped to
+        ``[0, 1]``; at 0 and 1 unbounded distributions give -inf or inf. ``choice`` returns
+        ``values[i]`` for the first ``i`` whose cumulative weight exceeds ``u``.
+
+        Examples
+        --------
+        >>> u = Uncertainty(id="x", path="actors.a.capability", distribution="triangular",
+        ...                 low=0.0, mode=0.0, high=1.0)
+        >>> float(u.ppf(0.75))  # F(x) = 1 - (1 - x)**2
+        0.5
+        """
+        from scipy.special import betaincinv, ndtr, ndtri  # scipy only when asked
+
+        q = np.clip(np.asarray(u, dtype=np.float64), 0.0, 1.0)
+        d = self.distribution
+        if d == "uniform":
+            assert self.low is not None and self.high is not None
+            return self.low + q * (self.high - self.low)
+        if d == "triangular":
+            assert self.low is not None and self.high is not None and self.mode is not None
+            lo, mo, hi = self.low, self.mode, self.high
+            cut = (mo - lo) / (hi - lo)
+            left = lo + np.sqrt(q * (hi - lo) * (mo - lo))
+            right = hi - np.sqrt((1.0 - q) * (hi - lo) * (hi - mo))
+            return np.where(q < cut, left, right)
+        if d == "normal":
+            assert self.mean is not None and self.sd is not None
+            return self.mean + self.sd * ndtri(q)
+        if d == "truncnormal":
+            assert self.low is not None and self.high is not None and self.sd is not None
+            assert self.mean is not None
+            a, b = ndtr((self.low - self.mean) / self.sd), ndtr((self.high - self.mean) / self.sd)
+            x = self.mean + self.sd * ndtri(a + (b - a) * q)
+            return np.asarray(np.clip(x, self.low, self.high), dtype=np.float64)
+        if d == "beta":
+            lo = 0.0 if self.low is None else self.low
+            hi = 1.0 if self.high is None else self.high
+            return lo + (hi - lo) * betaincinv(self.alpha, self.beta, q)
+        if d == "lognormal":
+            assert self.mean is not None and self.sigma is not None
+            return np.exp(self.mean + self.sigma * ndtri(q))
+        values = np.asarray(self.values, dtype=np.float64)
+        weights = np.asarray(self.weights or [1.0] * len(values), dtype=np.float64)
+        cum = np.cumsum(weights / weights.sum())
+        idx = np.minimum(np.searchsorted(cum, q, side="right"), len(values) - 1)
+        return values[idx]
+
     def _given(self, p: str) -> bool:
         v = getattr(self, p)
         return bool(v) if p in ("values", "weights") else v is not None

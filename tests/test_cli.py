@@ -31,7 +31,7 @@ def test_version(capsys: pytest.CaptureFixture[str]) -> None:
     assert negsim.__version__ in capsys.readouterr().out
 
 
-@pytest.mark.parametrize("command", ["validate", "run", "sources", "engines"])
+@pytest.mark.parametrize("command", ["validate", "run", "sweep", "sources", "engines"])
 def test_help_on_every_command(command: str, capsys: pytest.CaptureFixture[str]) -> None:
     """Every command has --help."""
     with pytest.raises(SystemExit) as info:
