@@ -250,7 +250,7 @@ class Tornado:
         """Horizontal bars around the base value (:func:`negsim.plots.tornado`)."""
         from negsim import plots
 
-        return plots.tornado(self.rows(), self.base, ax=ax)
+        return plots.tornado(self.rows(), self.base, ax=ax, xlabel=self.output)
 
 
 def tornado(scenario: Scenario, engine: str | None = None, output: Output = "agreement", *,
