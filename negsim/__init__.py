@@ -10,6 +10,7 @@ it, and run bargaining engines that reproduce the theory they implement::
 """
 
 from negsim._version import __version__
+from negsim.ensemble import EnsembleResult, run_ensemble, run_sweep
 from negsim.errors import EngineError, NegsimError, Problem, ScenarioError
 from negsim.io import dump, dumps, load, loads
 from negsim.levers import Condition, Effect, Lever, Step
@@ -17,6 +18,7 @@ from negsim.model import Actor, Citation, Coalition, EngineSettings, Issue, Tabl
 from negsim.result import Result
 from negsim.runner import run
 from negsim.scenario import Scenario, Uncertainty, Variant
+from negsim.stepping import steps
 
 __all__ = [
     "Actor",
@@ -26,6 +28,7 @@ __all__ = [
     "Effect",
     "EngineError",
     "EngineSettings",
+    "EnsembleResult",
     "Issue",
     "Lever",
     "NegsimError",
@@ -44,4 +47,7 @@ __all__ = [
     "load",
     "loads",
     "run",
+    "run_ensemble",
+    "run_sweep",
+    "steps",
 ]
