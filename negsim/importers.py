@@ -1,4 +1,5 @@
-"""Scenarios from formats users already have: KTAB's spatial-model CSV and XML.
+"""Scenarios from formats users already have: KTAB's spatial-model CSV and XML, and the DEU
+data layout (Thomson et al. 2012), one scenario per legislative proposal.
 
 KTAB (KAPSARC Toolkit for Behavioral Analysis, MIT-licensed) describes a Spatial Model of
 Politics problem as actors with an influence (capability), and per dimension a position and a
@@ -25,6 +26,16 @@ scenario.
 
 Errors name the file, the line (CSV) or element (XML), and the problem, as
 :class:`~negsim.errors.ScenarioError`.
+
+DEU: :func:`from_deu` turns one proposal of the DEU II data (:func:`negsim.datasets.load_deu`,
+or any :class:`~negsim.datasets.DEUData` in that layout) into a scenario. Each controversial
+issue becomes an issue on 0-100 with the coded reference point as its status quo (the
+midpoint, stated as an assumption, where DEU codes none); each actor with a position and a
+salience on at least one issue becomes an actor, its salience the DEU salience / 100. The
+capability is the actor's Council votes under the weighting in force for the proposal (EU-15
+before 2003, Nice EU-27 from 2003), so the Commission and the Parliament have none, as in the
+compromise model the DEU literature scores; the coded outcomes go into the description, not
+into the model. Every actor takes part; the engine is the compromise model.
 """
 
 from __future__ import annotations
@@ -40,7 +51,8 @@ from negsim.errors import Problem, ScenarioError
 from negsim.io import from_dict
 from negsim.scenario import Scenario
 
-__all__ = ["from_ktab_csv", "from_ktab_xml", "ktab_document", "load_ktab"]
+__all__ = ["deu_proposals", "from_deu", "from_ktab_csv", "from_ktab_xml", "ktab_document",
+           "load_ktab"]
 
 _CITE = ("imported from KTAB input {file!r} (KAPSARC Toolkit for Behavioral Analysis, Spatial "
          "Model of Politics format)")
@@ -235,3 +247,108 @@ def load_ktab(path: str | Path, *, status_quo: float = 50.0) -> Scenario:
         return from_ktab_csv(text, str(p), status_quo=status_quo)
     raise ScenarioError([Problem(f"unknown KTAB file type {p.suffix!r}; expected .csv or .xml",
                                  "")], str(p))
+
+
+_DEU_NAMES = {
+    "com": "European Commission", "ep": "European Parliament", "at": "Austria",
+    "be": "Belgium", "bu": "Bulgaria", "cy": "Cyprus", "cz": "Czech Republic", "dk": "Denmark",
+    "ee": "Estonia", "fi": "Finland", "fr": "France", "de": "Germany", "el": "Greece",
+    "hu": "Hungary", "ie": "Ireland", "it": "Italy", "lv": "Latvia", "lt": "Lithuania",
+    "lu": "Luxembourg", "mt": "Malta", "nl": "Netherlands", "pl": "Poland", "pt": "Portugal",
+    "ro": "Romania", "si": "Slovenia", "sk": "Slovakia", "es": "Spain", "se": "Sweden",
+    "uk": "United Kingdom"}
+_DEU_CITE = ("DEU II, Thomson, Arregui, Leuffen, Costello, Cross, Hertz, Jensen (2012), "
+             "'A new dataset on decision-making in the European Union before and after the "
+             "2004 and 2007 enlargements (DEUII)', European Union Politics 13(4)")
+
+
+def deu_proposals(data: Any = None) -> list[int]:
+    """The proposal numbers in DEU data (default: the DEU II data shipped with negsim)."""
+    from negsim.datasets import load_deu
+
+    d = load_deu() if data is None else data
+    return sorted({int(p) for p in d.proposal})
+
+
+def from_deu(proposal: int, data: Any = None) -> Scenario:
+    """The scenario of one DEU proposal (see the module docstring for what maps onto what).
+
+    Parameters
+    ----------
+    proposal : int
+        The proposal number (``prnrnmc``, 1-125 in DEU II; :func:`deu_proposals`).
+    data : negsim.datasets.DEUData, optional
+        Default the DEU II data shipped with negsim.
+
+    Raises
+    ------
+    ScenarioError
+        If there is no such proposal, or no actor takes a position on it.
+
+    Examples
+    --------
+    >>> s = from_deu(1)
+    >>> s.title
+    'DEU II proposal 1: 2000/0032(COD)'
+    >>> [i.id for i in s.issues]
+    ['d00032i1', 'd00032i2', 'd00032i3', 'd00032i4']
+    """
+    import math
+
+    from negsim.datasets import load_deu
+
+    d = load_deu() if data is None else data
+    source = f"DEU proposal {proposal}"
+    rows = [i for i, p in enumerate(d.proposal) if int(p) == int(proposal)]
+    if not rows:
+        raise ScenarioError([Problem(f"no proposal {proposal} in the data (proposals "
+                                     f"{min(d.proposal)}-{max(d.proposal)})", "proposal")],
+                            source)
+    procedure = d.procedure[rows[0]]
+    taken: set[str] = set()
+    issues: dict[str, Any] = {}
+    ids = []
+    for i in rows:
+        iid = slug(d.issue_id[i], taken)
+        ids.append(iid)
+        rp = float(d.reference[i])
+        coded = "" if math.isnan(d.outcome[i]) else f"; coded outcome {d.outcome[i]:g}"
+        if math.isnan(rp):
+            sq, note = 50.0, (f"{_DEU_CITE}; DEU codes no reference point for this issue: the "
+                              f"midpoint, 50, assumed{coded}")
+        else:
+            sq, note = rp, f"{_DEU_CITE}: the coded reference point{coded}"
+        issues[iid] = {"label": f"{procedure}, issue {d.issue_id[i]}", "status_quo": sq,
+                       "scale": [0.0, 100.0], "assumption": note}
+    actors: dict[str, Any] = {}
+    for j, code in enumerate(d.actors):
+        position, salience = {}, {}
+        for iid, i in zip(ids, rows, strict=True):
+            p, w = float(d.positions[i, j]), float(d.saliences[i, j])
+            if not (math.isnan(p) or math.isnan(w)):
+                position[iid], salience[iid] = p, w / 100.0
+        if not position:
+            continue
+        votes = float(d.weights[rows[0], j])
+        actors[str(code)] = {
+            "name": _DEU_NAMES.get(str(code), str(code)),
+            "kind": "organisation" if code in ("com", "ep") else "state",
+            "capability": votes, "position": position, "salience": salience,
+            "assumption": f"{_DEU_CITE}; salience = DEU salience / 100; capability = Council "
+                          f"votes ({'Nice EU-27' if d.post2004[rows[0]] else 'EU-15'} "
+                          "weighting; none for the Commission and the Parliament)"}
+    if not actors:
+        raise ScenarioError([Problem("no actor takes a position with a salience on this "
+                                     "proposal", "positions")], source)
+    outcomes = ", ".join(f"{iid} {d.outcome[i]:g}" for iid, i in zip(ids, rows, strict=True)
+                         if not math.isnan(d.outcome[i]))
+    doc = {
+        "schema": 1, "title": f"DEU II proposal {proposal}: {procedure}",
+        "description": f"Imported from {_DEU_CITE}. Coded outcomes (not used by the model): "
+                       f"{outcomes or 'none'}.",
+        "issues": issues, "actors": actors,
+        "table": {"negotiators": list(actors),
+                  "assumption": "every actor with a position takes part"},
+        "engine": {"kind": "compromise", "assumption": "the forecast baseline scored on DEU"},
+    }
+    return from_dict(doc, source)

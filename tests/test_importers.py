@@ -154,3 +154,54 @@ def test_unknown_suffix_and_missing_file(tmp_path: Path) -> None:
         load_ktab(tmp_path / "x.txt")
     with pytest.raises(ScenarioError, match="cannot read"):
         load_ktab(tmp_path / "missing.csv")
+
+
+# ---- DEU layout
+
+
+def test_every_deu_proposal_imports_and_its_compromise_matches_the_harness():
+    """Each of the 125 DEU II proposals becomes a scenario whose compromise forecast equals the
+    validation harness's capability-salience mean (QMV weights) computed from the raw arrays."""
+    import numpy as np
+
+    import negsim
+    from negsim.datasets import load_deu
+    from negsim.importers import deu_proposals, from_deu
+    from negsim.validation import compromise
+
+    d = load_deu()
+    expected = compromise(d, "qmv")
+    proposals = deu_proposals(d)
+    assert len(proposals) == 125
+    checked = 0
+    for p in proposals:
+        s = from_deu(p, d)
+        rows = np.flatnonzero(d.proposal == p)
+        assert [i.id for i in s.issues] == [d.issue_id[i].lower() for i in rows]
+        for issue, i in zip(s.issues, rows, strict=True):
+            if np.isfinite(d.reference[i]):
+                assert issue.status_quo == d.reference[i]
+        out = negsim.run(s, "compromise").outcome[0]
+        ok = np.isfinite(expected[rows])
+        np.testing.assert_allclose(out[ok], expected[rows][ok], rtol=0, atol=1e-9)
+        checked += int(ok.sum())
+    assert checked >= 322  # every issue the harness scores
+
+
+def test_a_deu_scenario_runs_under_other_engines():
+    import numpy as np
+
+    import negsim
+    from negsim.importers import from_deu
+
+    s = from_deu(1)
+    for engine in ("nash", "weighted_median", "expected_utility"):
+        r = negsim.run(s, engine, rng=0)
+        assert np.isfinite(r.outcome).all() and ((r.outcome >= 0) & (r.outcome <= 100)).all()
+
+
+def test_an_unknown_deu_proposal_is_named():
+    from negsim.importers import from_deu
+
+    with pytest.raises(ScenarioError, match=r"no proposal 999 .*@ proposal"):
+        from_deu(999)
