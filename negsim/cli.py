@@ -306,6 +306,42 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--splits", type=int, default=5, help="random proposal splits to average")
     p.add_argument("--json", action="store_true", help="print machine-readable output")
     p.set_defaults(func=cmd_benchmark)
+
+    def cmd_compare(args: argparse.Namespace) -> int:  # imported on use: keeps startup fast
+        from negsim.compare import cli_compare
+
+        return cli_compare(args)
+
+    def cmd_report(args: argparse.Namespace) -> int:
+        from negsim.report import cli_report
+
+        return cli_report(args)
+
+    for name, func, text in (
+            ("compare", cmd_compare, "Compare a scenario's variants with its baseline on common "
+                                     "random numbers: the probability of agreement within the "
+                                     "horizon, the median round of agreement, the expected "
+                                     "terms per issue and each actor's gain over its walk-away "
+                                     "value, with 95% intervals and paired differences."),
+            ("report", cmd_report, "Write a self-contained Markdown report with PNG figures: "
+                                   "the scenario and its sources, outcomes, timelines, lever "
+                                   "effects and the variant comparison.")):
+        p = sub.add_parser(name, help=text.split(":")[0].lower(), description=text)
+        p.add_argument("file", nargs="?", metavar="FILE",
+                       help="scenario file (default: the bundled reference scenario)")
+        if name == "report":
+            p.add_argument("--out", required=True, metavar="DIR",
+                           help="directory for report.md and its figures (created if needed)")
+        p.add_argument("--variants", nargs="+", metavar="ID",
+                       help="variants to compare (default: all of the scenario's)")
+        p.add_argument("--engine", metavar="NAME", help="engine (default: the scenario's own)")
+        p.add_argument("--runs", type=int, default=1000, metavar="N",
+                       help="runs per variant, on the same draws (default 1000)")
+        p.add_argument("--seed", type=int, default=0, metavar="S",
+                       help="seed of the draws, the engine and the bootstrap (default 0)")
+        if name == "compare":
+            p.add_argument("--json", action="store_true", help="print machine-readable output")
+        p.set_defaults(func=func)
     return parser
 
 
