@@ -114,3 +114,75 @@ def test_split_sample_reports_held_out_scores_only(sample):
     assert 0 < held["n"] < 322
     vs = out["midpoint"]["held_out_vs_compromise"]
     assert vs["lo"] <= vs["diff"] <= vs["hi"]
+
+
+def _two_actor_issue(sample, pos_a, pos_b, weight_a, weight_b, reference=np.nan, third=None):
+    """One DEU issue rebuilt with two member states (and optionally a third at ``third``)."""
+    import attrs
+
+    one = sample.subset(np.arange(sample.n_issues) == 0)
+    n = len(one.actors)
+    pos, sal, w = np.full((1, n), np.nan), np.full((1, n), np.nan), np.zeros((1, n))
+    a, b, c = one.actors.index("de"), one.actors.index("fr"), one.actors.index("it")
+    pos[0, [a, b]], sal[0, [a, b]], w[0, [a, b]] = (pos_a, pos_b), (50.0, 50.0), (weight_a,
+                                                                                  weight_b)
+    if third is not None:
+        pos[0, c], sal[0, c], w[0, c] = third, 50.0, 1.0
+    return attrs.evolve(one, positions=pos, saliences=sal, weights=w,
+                        reference=np.array([reference]))
+
+
+@pytest.mark.parametrize(("wa", "wb", "expect"), [(1.0, 1.0, 50.0), (7.0, 3.0, 30.0)])
+def test_nash_splits_the_pie_by_bargaining_power(sample, wa, wb, expect):
+    """Two actors at 0 and 100 whose disagreement is their worst outcome (utility 0) split the
+    scale as the generalised Nash solution of a unit pie does (theory.md section 1:
+    x_i = d_i + tau_i (1 - sum d)): 50 with equal power, 30 when actor 0 holds 0.7."""
+    d = _two_actor_issue(sample, 0.0, 100.0, wa, wb)
+    assert v.nash(d, disagreement="worst")[0] == pytest.approx(expect, abs=1e-6)
+
+
+def test_nash_fallback_for_an_actor_at_the_disagreement_point(sample):
+    """A third actor sits on the reference point (0); the others sit at 30 and 100.
+
+    'veto': the reference point stands. 'drop': the third actor is left out and, by hand, with
+    d_a = u_a(0) = 0.7 and d_b = u_b(0) = 0, the gains on [30, 100] are 0.6 - x/100 and x/100
+    (product largest at x = 30) and below 30 both are x/100 (increasing): the Nash point is 30.
+    """
+    d = _two_actor_issue(sample, 30.0, 100.0, 1.0, 1.0, reference=0.0, third=0.0)
+    assert v.nash(d, at_disagreement="veto")[0] == pytest.approx(0.0, abs=1e-6)
+    assert v.nash(d, at_disagreement="drop")[0] == pytest.approx(30.0, abs=1e-6)
+
+
+def test_nash_keeps_the_reference_point_when_there_is_nothing_to_share(sample):
+    """Actors at 0 and 100 with the reference point at 20 between them: u_a + u_b = 1 on the
+    whole scale, so no outcome gives both more than at 20 and the reference point stands."""
+    d = _two_actor_issue(sample, 0.0, 100.0, 1.0, 1.0, reference=20.0)
+    assert v.nash(d)[0] == pytest.approx(20.0, abs=1e-6)
+
+
+def test_nash_forecasts_every_issue_within_the_positions(sample):
+    """With linear utilities each issue's Nash point lies within the bargainers' positions."""
+    x = v.nash(sample, disagreement="worst")
+    ok = np.isfinite(sample.positions) & np.isfinite(sample.saliences) & (sample.weights > 0)
+    lo = np.where(ok, sample.positions, np.inf).min(1)
+    hi = np.where(ok, sample.positions, -np.inf).max(1)
+    assert x.shape == (322,) and np.all((x >= lo - 1e-6) & (x <= hi + 1e-6))
+
+
+def test_smp_forecasts_every_issue_within_the_positions(sample):
+    """The SMP predictor's forecast (an average of positions weighted by their chances in a
+    probabilistic Condorcet election) lies within the weighted actors' positions on each issue."""
+    x = v.PREDICTORS["smp"](sample)
+    ok = np.isfinite(sample.positions) & np.isfinite(sample.saliences) & (sample.weights > 0)
+    ok &= sample.saliences > 0
+    lo = np.where(ok, sample.positions, np.inf).min(1)
+    hi = np.where(ok, sample.positions, -np.inf).max(1)
+    assert x.shape == (322,) and np.all((x >= lo - 1e-6) & (x <= hi + 1e-6))
+
+
+def test_nash_bad_option_names_the_option(sample):
+    """An unknown fallback is refused, naming the option and the values it takes."""
+    from negsim.errors import ScenarioError
+
+    with pytest.raises(ScenarioError, match=r"validation\.nash\.at_disagreement"):
+        v.nash(sample, at_disagreement="ignore")

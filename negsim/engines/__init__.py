@@ -58,8 +58,9 @@ from negsim.engines import (  # noqa: E402  (importing registers the engines)
     expected_utility as _expected_utility,
     forecast as _forecast,
     legislative as _legislative,
+    smp as _smp,
     strategic as _strategic,
     war_engine as _war_engine,
 )
 
-del _cooperative, _crisis, _expected_utility, _forecast, _legislative, _strategic, _war_engine
+del _cooperative, _crisis, _expected_utility, _forecast, _legislative, _smp, _strategic, _war_engine

@@ -33,11 +33,17 @@ class ExpectedUtilityParams:
     salience_of : {"target", "challenger"}
     compromise : {"ratio", "half"}
     offer_selection : {"closest", "max_eu"}
-    risk_update : {"update", "none"}
+    risk_update : {"update", "carry", "none"}
+    risk_from : {"challenges", "threats"}
+    scale : {"range", "zero"}
+    ties : {"both", "neither"}
+
+    The defaults are :data:`negsim.expected_utility.GOLDEN`, the reading closest to the
+    published 1994 emissions series.
     """
 
     rounds: int = attrs.field(default=8, validator=attrs.validators.ge(1))
-    q: float = attrs.field(default=1.0, validator=[attrs.validators.ge(0.0),
+    q: float = attrs.field(default=0.5, validator=[attrs.validators.ge(0.0),
                                                    attrs.validators.le(1.0)])
     p_denominator: str = attrs.field(default="all",
                                      validator=attrs.validators.in_(("all", "pair")))
@@ -48,7 +54,11 @@ class ExpectedUtilityParams:
     offer_selection: str = attrs.field(default="closest",
                                        validator=attrs.validators.in_(("closest", "max_eu")))
     risk_update: str = attrs.field(default="update",
-                                   validator=attrs.validators.in_(("update", "none")))
+                                   validator=attrs.validators.in_(("update", "carry", "none")))
+    risk_from: str = attrs.field(default="threats",
+                                 validator=attrs.validators.in_(("challenges", "threats")))
+    scale: str = attrs.field(default="range", validator=attrs.validators.in_(("range", "zero")))
+    ties: str = attrs.field(default="both", validator=attrs.validators.in_(("both", "neither")))
 
 
 def _solve(c: Compiled, p: ExpectedUtilityParams, rng: np.random.Generator) -> Outcome:
@@ -58,7 +68,8 @@ def _solve(c: Compiled, p: ExpectedUtilityParams, rng: np.random.Generator) -> O
     cap = np.repeat(np.asarray(c.capability, float), K, axis=0)
     series = eu.simulate(cap, pos, sal, p.rounds, q=p.q, p_denominator=p.p_denominator,
                          salience_of=p.salience_of, compromise=p.compromise,
-                         offer_selection=p.offer_selection, risk_update=p.risk_update)
+                         offer_selection=p.offer_selection, risk_update=p.risk_update,
+                         risk_from=p.risk_from, scale=p.scale, ties=p.ties)
     med = eu.summary(cap, sal, series)[0][:, -1]
     sq = np.asarray(c.status_quo, float).reshape(R * K)
     x = np.where(np.isfinite(med), med, sq).reshape(R, K)
