@@ -1,139 +1,268 @@
-"""Agent-based alternating offers: negsim against NegMAS, measured in the same script.
+"""negsim against NegMAS on the same negotiations, measured in one run.
 
-``python -m negsim.bench_negmas [--agents N] [--issues K] [--rounds T] [--runs R] [--json]``
+``python -m negsim.bench_negmas [--quick] [--json] [--negmas-python PATH]``
 
-Both sides run the same kind of negotiation: ``N`` agents with linear-additive utilities over
-``K`` issues, time-based Boulware concession, a proposer that rotates, agreement when every
-other agent accepts, a deadline of ``T`` rounds. NegMAS (``SAOMechanism`` with
-``BoulwareTBNegotiator``; issues with 11 values each, its usual discrete form) runs one
-negotiation at a time, with random utility functions; negsim's ``alternating_offers`` engine
-runs ``R`` negotiations at once on continuous issues, the actors' positions and saliences drawn
-afresh for each run. The figure reported is the ratio of the time per negotiation. The models
-are alike, not identical (discrete against continuous issues, each library's own Boulware
-curve and acceptance rule), so the ratio measures the cost of running the protocol, not of
-computing the same numbers.
+The problem (issue 6): bilateral alternating offers over 3 issues with 10 values each (1,000
+outcomes), a deadline of 100 rounds, two time-based conceding agents (Boulware, NegMAS's
+exponent 4, ``e = 0.25`` here) with linear-additive utilities normalised to ``[0, 1]`` and
+reservation values uniform on ``[0, 0.5]``, all drawn per negotiation from one seed
+(:func:`negsim.discrete_offers.random_problems`).
 
-NegMAS is not a dependency of negsim (and is AGPL-licensed: nothing of it is copied here; it is
-only called). Install it in the environment to measure against it
-(``pip install negmas``); without it the script reports negsim's figures alone.
+negsim runs all ``--runs`` negotiations at once with :func:`negsim.discrete_offers.discrete_offers`
+(``tol=1e-4``, NegMAS's tolerance). NegMAS runs the first ``--negmas-runs`` of the *same*
+negotiations (the same weights, value utilities and reserves, passed as JSON through a
+temporary file) one by one, each in its own ``SAOMechanism(n_steps=100)`` with two
+``BoulwareTBNegotiator`` (``TimeBasedConcedingNegotiator`` for other exponents) and
+``LinearAdditiveUtilityFunction`` built from ``TableFun`` value tables. Both timings include
+building the utility functions from the arrays, not starting Python or importing. The figures
+are negotiations per second, medians over ``--repeat`` repeats, and their ratio; the script
+also reports how often the two libraries reach the same agreement in the same round. The
+rules of :mod:`negsim.discrete_offers` are NegMAS's, as its documentation states them, so they
+should agree on (nearly) every negotiation; a mismatch would come from equal utilities or
+rounding at a threshold, where the libraries may break ties differently.
+
+NegMAS is not a dependency of negsim, and is AGPL-licensed: nothing of it is copied here. It
+is only called, in a subprocess of a Python interpreter of its own, given by
+``--negmas-python`` or the environment variable ``NEGSIM_NEGMAS_PYTHON``. To set it up::
+
+    python3 -m venv /tmp/negmas-env && /tmp/negmas-env/bin/pip install negmas
+    python -m negsim.bench_negmas --negmas-python /tmp/negmas-env/bin/python
+
+Without it the script reports negsim's figures alone, says how to set NegMAS up, and exits 0.
+
+``--workers K`` (default: the number of CPUs) also times negsim on ``K`` threads; the ratio that
+compares like with like is the single-threaded one, NegMAS running on one core. This replaces an
+earlier comparison of negsim's continuous ``alternating_offers`` engine with NegMAS on a
+different problem, which measured the cost of the protocols rather than of the same numbers.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
+import platform
 import statistics
+import subprocess
+import sys
+import tempfile
+import textwrap
 import time
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-import negsim
-from negsim import Actor, Issue, Scenario, Table
+from negsim.discrete_offers import DiscreteProblems, discrete_offers, random_problems
 
-__all__ = ["bench_negmas", "bench_negsim", "main"]
+__all__ = ["bench_negmas", "bench_negsim", "main", "problems"]
 
+ISSUES, VALUES, ROUNDS = 3, 10, 100
+E = 0.25  # Boulware: NegMAS's exponent 4
+TOL = 1e-4  # NegMAS's utility inverter widens the aspiration range by this much
+RESERVE = (0.0, 0.5)
+SEED = 20261205
+SETUP = ("python3 -m venv /tmp/negmas-env && /tmp/negmas-env/bin/pip install negmas\n"
+         "python -m negsim.bench_negmas --negmas-python /tmp/negmas-env/bin/python")
 
-def _scenario(n: int, k: int, rounds: int) -> Scenario:
-    issues = tuple(Issue(id=f"i{j}", label=f"Issue {j}", status_quo=50.0,
-                         assumption="benchmark") for j in range(k))
-    actors = tuple(Actor(id=f"a{i}", name=f"Agent {i}", kind="state", capability=1.0,
-                         position={f"i{j}": 0.0 for j in range(k)},
-                         salience={f"i{j}": 1.0 for j in range(k)},
-                         walk_away=0.0, assumption="benchmark") for i in range(n))
-    return Scenario(title="negotiation benchmark", issues=issues, actors=actors,
-                    table=Table(negotiators=tuple(a.id for a in actors)),
-                    time=negsim.model.Time(horizon=rounds, assumption="benchmark"))
-
-
-def bench_negsim(n: int, k: int, rounds: int, runs: int, repeat: int = 5,
-                 seed: int = 20261205) -> dict[str, Any]:
-    """Seconds per negotiation for negsim's vectorised agents (median of ``repeat``)."""
-    s = _scenario(n, k, rounds)
-    rng = np.random.default_rng(seed)
-    overrides = {}
-    for i in range(n):
-        for j in range(k):
-            overrides[f"actors.a{i}.position.i{j}"] = rng.uniform(0.0, 100.0, runs)
-            overrides[f"actors.a{i}.salience.i{j}"] = rng.uniform(0.05, 1.0, runs)
-    params = {"strategy": "boulware"}
-
-    def once() -> negsim.Result:
-        return negsim.run(s, "alternating_offers", params=params, rng=0, n_runs=runs,
-                          overrides=overrides)
-
-    result = once()  # warm-up
-    times = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        once()
-        times.append(time.perf_counter() - t0)
-    secs = statistics.median(times)
-    return {"library": "negsim", "negotiations": runs, "seconds": secs,
-            "seconds_per_negotiation": secs / runs,
-            "agreement_share": float(np.mean(result.agreement))}
-
-
-def bench_negmas(n: int, k: int, rounds: int, runs: int, seed: int = 20261205) -> dict[str, Any]:
-    """Seconds per negotiation for NegMAS, one negotiation at a time (or why it did not run)."""
-    try:
-        from negmas import SAOMechanism, make_issue
-        from negmas.preferences import LinearAdditiveUtilityFunction
-        from negmas.sao import BoulwareTBNegotiator
-    except ImportError as exc:
-        return {"library": "negmas", "skipped": f"NegMAS is not installed ({exc})"}
-    import random
-
-    random.seed(seed)  # NegMAS draws its random utility functions from the global state
-    issues = [make_issue(name=f"i{j}", values=11) for j in range(k)]
-    agreed = 0
-    t0 = time.perf_counter()
-    for _ in range(runs):
-        mechanism = SAOMechanism(issues=issues, n_steps=rounds)
-        for i in range(n):
-            ufun = LinearAdditiveUtilityFunction.random(outcome_space=mechanism.outcome_space,
-                                                        reserved_value=0.0)
-            mechanism.add(BoulwareTBNegotiator(name=f"a{i}"), ufun=ufun)
-        agreed += mechanism.run().agreement is not None
-    secs = time.perf_counter() - t0
+# Run by NegMAS's own interpreter: reads the problems, runs them one by one, writes the
+# timings and agreements. Only NegMAS's public API is called.
+_WORKER = textwrap.dedent('''
+    import json, sys, time, warnings
+    warnings.filterwarnings("ignore")
     import negmas
+    from negmas import SAOMechanism, make_issue
+    from negmas.preferences import LinearAdditiveUtilityFunction
+    from negmas.preferences.value_fun import TableFun
+    from negmas.sao import (BoulwareTBNegotiator, ConcederTBNegotiator, LinearTBNegotiator,
+                            TimeBasedConcedingNegotiator)
 
-    return {"library": f"negmas {negmas.__version__}", "negotiations": runs, "seconds": secs,
-            "seconds_per_negotiation": secs / runs, "agreement_share": agreed / runs}
+    spec = json.load(open(sys.argv[1]))
+    weights, values, reserve, ex = spec["weights"], spec["values"], spec["reserve"], spec["e"]
+    rounds, n_values = spec["rounds"], len(values[0][0][0])
+    named = {4.0: BoulwareTBNegotiator, 1.0: LinearTBNegotiator, 0.25: ConcederTBNegotiator}
+
+    def negotiator(x, name):
+        if x in named:
+            return named[x](name=name)
+        return TimeBasedConcedingNegotiator(name=name, offering_curve=x)
+
+    def one(n):
+        issues = [make_issue(name=f"i{k}", values=n_values) for k in range(len(weights[n][0]))]
+        mech = SAOMechanism(issues=issues, n_steps=rounds)
+        for i in range(2):
+            ufun = LinearAdditiveUtilityFunction(
+                values=[TableFun(dict(enumerate(v))) for v in values[n][i]],
+                weights=weights[n][i], outcome_space=mech.outcome_space,
+                reserved_value=reserve[n][i])
+            mech.add(negotiator(1.0 / ex[n][i], f"a{i}"), ufun=ufun)
+        state = mech.run()
+        agreed = None if state.agreement is None else [int(x) for x in state.agreement]
+        return agreed, int(state.step)
+
+    seconds, cpu, results = [], [], []
+    for rep in range(spec["repeat"]):
+        t0, c0 = time.perf_counter(), time.process_time()
+        out = [one(n) for n in range(len(weights))]
+        seconds.append(time.perf_counter() - t0)
+        cpu.append(time.process_time() - c0)
+        results = results or out
+    json.dump({"version": negmas.__version__, "python": sys.version.split()[0],
+               "seconds": seconds, "cpu_seconds": cpu, "results": results},
+              open(sys.argv[2], "w"))
+''')
+
+
+def problems(runs: int, seed: int = SEED) -> DiscreteProblems:
+    """The benchmark's ``runs`` random negotiations."""
+    return random_problems(runs, issues=ISSUES, values=VALUES, reserve=RESERVE, rng=seed)
+
+
+def bench_negsim(p: DiscreteProblems, repeat: int = 5, workers: int = 1) -> dict[str, Any]:
+    """Negotiations per second for negsim on all of ``p`` at once (median of ``repeat``), with
+    the results of the last repeat."""
+    runs = len(p.reserve)
+
+    def once() -> Any:
+        return discrete_offers(p.weights, p.values, p.reserve, E, rounds=ROUNDS, tol=TOL,
+                               workers=workers)
+
+    once()  # warm-up
+    times, cpu = [], []
+    for _ in range(repeat):
+        t0, c0 = time.perf_counter(), time.process_time()
+        result = once()
+        times.append(time.perf_counter() - t0)
+        cpu.append(time.process_time() - c0)
+    secs = statistics.median(times)
+    return {"library": "negsim", "negotiations": runs, "repeat": repeat, "workers": workers,
+            "seconds_median": secs, "per_second": runs / secs,
+            "per_cpu_second": runs / statistics.median(cpu),
+            "agreement_share": float(np.mean(result.agreement)),
+            "mean_round": float(np.mean(result.round[result.agreement])),
+            "_result": result}
+
+
+def bench_negmas(python: str | None, p: DiscreteProblems, repeat: int = 3,
+                 timeout: float = 3600.0) -> dict[str, Any]:
+    """Negotiations per second for NegMAS on the problems ``p``, run one by one by ``python``
+    (an interpreter with NegMAS; median of ``repeat``), or why it did not run."""
+    if not python:
+        return {"library": "negmas", "skipped": "no Python with NegMAS given (--negmas-python "
+                "or NEGSIM_NEGMAS_PYTHON)"}
+    runs = len(p.reserve)
+    spec = {"weights": p.weights.tolist(), "values": p.values.tolist(),
+            "reserve": p.reserve.tolist(), "e": np.full((runs, 2), E).tolist(),
+            "rounds": ROUNDS, "repeat": repeat}
+    with tempfile.TemporaryDirectory(prefix="negsim-negmas-") as tmp:
+        src, dst, script = (Path(tmp) / name for name in ("in.json", "out.json", "worker.py"))
+        src.write_text(json.dumps(spec))
+        script.write_text(_WORKER)
+        try:
+            proc = subprocess.run([python, str(script), str(src), str(dst)], capture_output=True,
+                                  text=True, timeout=timeout, check=False)
+        except (OSError, subprocess.TimeoutExpired) as exc:
+            return {"library": "negmas", "skipped": f"could not run {python}: {exc}"}
+        if proc.returncode != 0 or not dst.exists():
+            last = (proc.stderr.strip().splitlines() or ["no output"])[-1]
+            return {"library": "negmas", "skipped": f"{python} failed: {last}"}
+        out = json.loads(dst.read_text())
+    secs = statistics.median(out["seconds"])
+    return {"library": f"negmas {out['version']}", "python": out["python"],
+            "negotiations": runs, "repeat": repeat, "seconds_median": secs,
+            "per_second": runs / secs,
+            "per_cpu_second": runs / statistics.median(out["cpu_seconds"]),
+            "_results": out["results"]}
+
+
+def _compare(ours: Any, theirs: list[Any]) -> dict[str, Any]:
+    """How often both libraries end the same way: same agreement (or none), same round."""
+    n = len(theirs)
+    same_outcome = same_round = 0
+    for i, (agreed, step) in enumerate(theirs):
+        if agreed is None:
+            ok = not ours.agreement[i]
+            same_outcome += ok
+            same_round += ok
+        elif ours.agreement[i]:
+            # NegMAS numbers values in issue order too: its outcome tuple is our value indices
+            ok = list(ours.outcome[i]) == agreed
+            same_outcome += ok
+            same_round += ok and int(ours.round[i]) + 1 == step
+    return {"compared": n, "same_outcome": same_outcome, "same_outcome_and_round": same_round,
+            "agreement_share_negmas": sum(a is not None for a, _ in theirs) / max(n, 1)}
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m negsim.bench_negmas",
                                      description=__doc__.split("\n\n")[0])
-    parser.add_argument("--agents", type=int, default=3)
-    parser.add_argument("--issues", type=int, default=3)
-    parser.add_argument("--rounds", type=int, default=36)
-    parser.add_argument("--runs", type=int, default=10_000, help="negsim negotiations per call")
-    parser.add_argument("--negmas-runs", type=int, default=200,
-                        help="NegMAS negotiations (run one by one)")
-    parser.add_argument("--json", action="store_true")
+    parser.add_argument("--quick", action="store_true",
+                        help="10,000 negsim and 30 NegMAS negotiations, fewer repeats")
+    parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    parser.add_argument("--negmas-python", default=os.environ.get("NEGSIM_NEGMAS_PYTHON"),
+                        help="a Python interpreter with NegMAS installed "
+                             "(default: $NEGSIM_NEGMAS_PYTHON)")
+    parser.add_argument("--runs", type=int, help="negsim negotiations (default 100,000)")
+    parser.add_argument("--negmas-runs", type=int, help="NegMAS negotiations (default 200)")
+    parser.add_argument("--repeat", type=int, help="repeats; the median is reported")
+    parser.add_argument("--seed", type=int, default=SEED)
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1,
+                        help="also time negsim with this many threads (default: the CPUs)")
     args = parser.parse_args(argv)
-    ours = bench_negsim(args.agents, args.issues, args.rounds, args.runs)
-    theirs = bench_negmas(args.agents, args.issues, args.rounds, args.negmas_runs)
-    out: dict[str, Any] = {"agents": args.agents, "issues": args.issues, "rounds": args.rounds,
-                           "negsim": ours, "negmas": theirs}
-    if "seconds_per_negotiation" in theirs:
-        out["speedup"] = theirs["seconds_per_negotiation"] / ours["seconds_per_negotiation"]
+    runs = args.runs or (10_000 if args.quick else 100_000)
+    negmas_runs = min(args.negmas_runs or (30 if args.quick else 200), runs)
+    repeat = args.repeat or (3 if args.quick else 5)
+
+    p = problems(runs, args.seed)
+    ours = bench_negsim(p, repeat)
+    threaded = bench_negsim(p, repeat, args.workers) if args.workers > 1 else None
+    first = DiscreteProblems(weights=p.weights[:negmas_runs], values=p.values[:negmas_runs],
+                             reserve=p.reserve[:negmas_runs])
+    theirs = bench_negmas(args.negmas_python, first, max(1, min(repeat, 3)))
+    out: dict[str, Any] = {
+        "problem": {"issues": ISSUES, "values": VALUES, "outcomes": VALUES**ISSUES,
+                    "rounds": ROUNDS, "e": E, "negmas_exponent": 1 / E, "tol": TOL,
+                    "reserve": list(RESERVE), "seed": args.seed},
+        "machine": {"python": platform.python_version(), "numpy": np.__version__,
+                    "cpus": os.cpu_count()},
+        "negsim": {k: v for k, v in ours.items() if not k.startswith("_")},
+        "negmas": {k: v for k, v in theirs.items() if not k.startswith("_")},
+    }
+    if threaded is not None:
+        out["negsim_threads"] = {k: v for k, v in threaded.items() if not k.startswith("_")}
+    if "per_second" in theirs:
+        out["ratio"] = ours["per_second"] / theirs["per_second"]
+        out["ratio_cpu"] = ours["per_cpu_second"] / theirs["per_cpu_second"]
+        if threaded is not None:
+            out["ratio_threads"] = threaded["per_second"] / theirs["per_second"]
+        out["agreement"] = _compare(ours["_result"], theirs["_results"])
     if args.json:
         print(json.dumps(out, indent=2))
         return 0
-    print(f"{args.agents} agents, {args.issues} issues, {args.rounds} rounds, Boulware")
-    for r in (ours, theirs):
-        if "skipped" in r:
-            print(f"  {r['library']:<14} skipped: {r['skipped']}")
-        else:
-            print(f"  {r['library']:<14} {r['seconds_per_negotiation'] * 1e6:12.1f} us per "
-                  f"negotiation ({r['negotiations']:,} run, agreement "
-                  f"{r['agreement_share']:.0%})")
-    if "speedup" in out:
-        print(f"  negsim is x{out['speedup']:,.0f} faster per negotiation")
+    print(f"{ISSUES} issues x {VALUES} values ({VALUES**ISSUES} outcomes), {ROUNDS} rounds, "
+          f"two Boulware agents (e = {E}, NegMAS exponent {1 / E:g}), seed {args.seed}")
+    print(f"  negsim          {ours['per_second']:>12,.0f} negotiations/s  ({runs:,} at once, "
+          f"1 thread, median of {repeat}; {ours['per_cpu_second']:,.0f} per CPU second; "
+          f"agreement {ours['agreement_share']:.1%}, mean round {ours['mean_round']:.1f})")
+    if threaded is not None:
+        print(f"  negsim          {threaded['per_second']:>12,.0f} negotiations/s  "
+              f"({args.workers} threads)")
+    if "skipped" in theirs:
+        print(f"  NegMAS          skipped: {theirs['skipped']}")
+        print("  To measure against NegMAS, install it in an environment of its own:")
+        print(textwrap.indent(SETUP, "    "))
+        return 0
+    agree = out["agreement"]
+    print(f"  {theirs['library']:<15} {theirs['per_second']:>12,.1f} negotiations/s  "
+          f"({negmas_runs:,} one by one, median of {theirs['repeat']}; "
+          f"{theirs['per_cpu_second']:,.1f} per CPU second)")
+    print(f"  ratio           x{out['ratio']:,.0f} (per CPU second x{out['ratio_cpu']:,.0f}"
+          + (f"; negsim on {args.workers} threads x{out['ratio_threads']:,.0f}"
+             if threaded is not None else "") + ")")
+    print(f"  same agreement  {agree['same_outcome']}/{agree['compared']} negotiations "
+          f"({agree['same_outcome_and_round']} also in the same round)")
     return 0
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    sys.exit(main())
