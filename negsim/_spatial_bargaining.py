@@ -59,6 +59,12 @@ from negsim._spatial_kernel import (
     evaluate,
     neighbours,
     objective,
+    row_all,
+    row_any,
+    row_max,
+    row_min,
+    rows_of,
+    utilities,
 )
 
 _ARMIJO = 1e-4
@@ -95,9 +101,13 @@ def newton_step(
     live = (pr.beta > 0.0) & (s > 0.0)
     s_safe = np.where(live, s, 1.0)
     y = np.where(live, pr.beta / s_safe, 0.0)
-    wy = sp.w * y[:, :, None]
     sl = Slopes(sp, cache)
-    g_up, g_down = sl.directional(wy)  # slopes of sum_j y_j u_j moving up / arriving from below
+    # slopes of sum_j y_j u_j moving up / arriving from below
+    if sl.dense:
+        g_up, g_down, msw = sl.directional_linear(sp.w, y)
+    else:
+        wy = sp.w * y[:, :, None]
+        g_up, g_down = sl.directional(wy)
     d2 = sl.d2
     gap = (np.maximum(g_up, 0.0) * (sp.hi - z) + np.maximum(-g_down, 0.0) * (z - sp.lo)).sum(1)
     right = (g_up > 0.0) & (z < sp.hi)
@@ -109,13 +119,21 @@ def newton_step(
         at_kink = np.zeros((B, K), dtype=bool)
     free = right | left | (~at_kink & (z > sp.lo) & (z < sp.hi))
     pinned = at_kink | (z <= sp.lo) | (z >= sp.hi)
-    jac = sl.ms * sp.w  # minus d s_j / d z_k, on the side moved to
-    zb, zj, zk = sl.zb, sl.zj, sl.zk
-    jac[zb, zj, zk] = np.where(left[zb, zk], -1.0, 1.0) * sl.kick * sp.w[zb, zj, zk]
-    np.negative(jac, out=jac)
+    # d s_j / d z_k on the side moved to is minus this (negated below, with the scaling)
+    if sl.dense:  # at a kink, the side moved to: -w for left, else w (actor by actor)
+        jac = msw
+        side = 1.0 - 2.0 * left
+        for j in range(jac.shape[1]):
+            kink = sp.w[:, j, :] * sl.zero[:, j, :]
+            kink *= side
+            jac[:, j, :] += kink
+    else:
+        jac = sl.ms * sp.w
+        zb, zj, zk = sl.zb, sl.zj, sl.zk
+        jac[zb, zj, zk] = np.where(left[zb, zk], -1.0, 1.0) * sl.kick * sp.w[zb, zj, zk]
     g_z = np.where(left, g_down, g_up)
     if pr.with_t:
-        jac = np.concatenate([jac, -pr.c[:, :, None]], axis=2)
+        jac = np.concatenate([jac, pr.c[:, :, None]], axis=2)
         grad = np.concatenate([g_z, (pr.alpha - (y * pr.c).sum(1))[:, None]], axis=1)
         col = np.zeros((B, 1), dtype=bool)
         free = np.concatenate([free, ~col], axis=1)
@@ -126,7 +144,7 @@ def newton_step(
         grad = g_z
     K1 = grad.shape[1]
     root = np.sqrt(y / s_safe)
-    jac *= root[:, :, None]
+    jac *= -root[:, :, None]  # now d s_j / d z_k, scaled
     M0 = np.matmul(jac.transpose(0, 2, 1), jac)
     diag0 = np.einsum("bkk->bk", M0).copy()
     if d2 is not None:
@@ -134,28 +152,31 @@ def newton_step(
     diag0 = diag0 * (1.0 + pr.damping) + 1e-300
     eye = np.arange(K1)
     grad = np.where(free, grad, 0.0)
-    delta = np.zeros((B, K1))
-    rows = np.arange(B)
+    # a coordinate on a kink or bound may only move to the side its model describes
+    wrong_way_up, wrong_way_down = pinned & left, pinned & right
+    rows = None  # every row, at first
+    fr, M, g, dg = free, M0, grad, diag0
     for _ in range(K1):
-        fr = free[rows]
-        M = M0[rows]
-        some = np.flatnonzero(~fr.all(axis=1))
-        M[some] *= fr[some, :, None] & fr[some, None, :]
-        M[:, eye, eye] = np.where(fr, diag0[rows], 1.0)
-        grad[rows] = np.where(fr, grad[rows], 0.0)
-        delta[rows] = np.linalg.solve(M, grad[rows][:, :, None])[:, :, 0]
-        # a coordinate on a kink or bound may only move to the side its model describes
-        dr = delta[rows]
-        wrong = fr & pinned[rows] & ((right[rows] & (dr < 0.0)) | (left[rows] & (dr > 0.0)))
-        bad = wrong.any(axis=1)
-        if not bad.any():
+        M = M * (fr[:, :, None] & fr[:, None, :])
+        M[:, eye, eye] = np.where(fr, dg, 1.0)
+        g = np.where(fr, g, 0.0)
+        dr = np.linalg.solve(M, g[:, :, None])[:, :, 0]
+        if rows is None:
+            delta, grad = dr, g
+        else:
+            delta[rows], grad[rows] = dr, g
+        sub = slice(None) if rows is None else rows
+        wrong = fr & ((wrong_way_up[sub] & (dr > 0.0)) | (wrong_way_down[sub] & (dr < 0.0)))
+        bad = np.flatnonzero(row_any(wrong))
+        if bad.size == 0:
             break
-        rows = rows[bad]
-        free[rows] &= ~wrong[bad]
+        rows = bad if rows is None else rows[bad]
+        fr = fr[bad] & ~wrong[bad]
+        M, g, dg = M0[rows], g[bad], diag0[rows]
     ds = np.einsum("bnk,bk->bn", jac, delta) / np.where(root > 0.0, root, 1.0)
     s_pred = s + ds
     decrement = (grad * delta).sum(axis=1)
-    cap = np.maximum(1.0, np.abs(delta).max(axis=1, keepdims=True))
+    cap = np.maximum(1.0, row_max(np.abs(delta)))[:, None]
     delta /= cap
     ds /= cap
     dz = delta[:, :K]
@@ -174,7 +195,7 @@ def newton_step(
         room = np.where(
             dz > 0.0, (cell_hi - z) / dz, np.where(dz < 0.0, (cell_lo - z) / dz, np.inf)
         )
-    reach = room.min(axis=1)
+    reach = row_min(room)
     first = np.minimum(1.0, reach)
     # the first trial: the step cut coordinate-wise at kinks; or, where the whole step stays in
     # the current cells and the utilities are linear in them (every r_j = 1), the exact
@@ -183,17 +204,18 @@ def newton_step(
     alpha0 = np.ones(B)
     if sp.linear:
         # worth it where some slack would grow by half or more (else alpha is nearly 1)
-        grows = np.where(pr.beta > 0.0, ds / s_safe, 0.0).max(axis=1) >= 0.5
+        grows = row_max(np.where(pr.beta > 0.0, ds / s_safe, 0.0)) >= 0.5
         ext = np.flatnonzero((reach > 1.0) & (decrement > 0.0) & grows)
         if ext.size:
             lin = pr.alpha * delta[ext, K] if pr.with_t else np.zeros(ext.size)
             alpha0[ext] = _ray_max(s[ext], ds[ext], pr.beta[ext], lin, reach[ext])
 
-    def attempt(idx: NDArray[np.intp], zt: FloatArray, tt: FloatArray,
+    def attempt(idx: NDArray[np.intp] | slice, zt: FloatArray, tt: FloatArray,
                 beyond: FloatArray | float = 1.0) -> tuple[Cache, BoolArray]:
         """Evaluate a trial point and apply the Armijo test (with a rounding allowance); a
-        step ``beyond`` times the Newton step need only do as well as the Newton step should."""
-        ct = evaluate(sp, zt, None if idx.size == B else idx)
+        step ``beyond`` times the Newton step need only do as well as the Newton step should.
+        ``idx``: the rows, or a slice of all of them."""
+        ct = evaluate(sp, zt, None if isinstance(idx, slice) else idx)
         phi = objective(ct[-1], tt, pr.e[idx], pr.c[idx], pr.beta[idx], pr.alpha)
         pred = (g_z[idx] * (zt - z[idx])).sum(axis=1)
         if pr.with_t:
@@ -207,8 +229,7 @@ def newton_step(
         move = decrement > 0.0
         zt = np.where(move[:, None], np.clip(z + alpha0[:, None] * dz, cell_lo, cell_hi), z)
         tt = np.where(move, tv + alpha0 * delta[:, K], tv) if pr.with_t else tv
-        everyone = np.arange(B)
-        new_cache, ok = attempt(everyone, zt, tt, alpha0)
+        new_cache, ok = attempt(slice(None), zt, tt, alpha0)
         ok &= move
         full = ok & (reach >= 1.0)
         z_new = np.where(ok[:, None], zt, z)
@@ -216,7 +237,8 @@ def newton_step(
             tv_new = np.where(ok, tt, tv)
         rej = np.flatnonzero(~ok)
         for arr, old in zip(new_cache, cache, strict=True):
-            arr[rej] = old[rej]
+            if arr is not None:
+                arr[rej] = old[rej]
         pending = pending[~ok[pending]]
         # the longer step failed: the Newton step; the step cut at kinks: the first kink
         # and no further than most of the way to where the linear model puts a slack at 0
@@ -238,7 +260,8 @@ def newton_step(
         if pr.with_t:
             tv_new[acc] = tt[ok]
         for arr, part in zip(new_cache, ct, strict=True):
-            arr[acc] = part[ok]
+            if arr is not None:
+                arr[acc] = part[ok]
         pending = pending[~ok]
         step[pending] *= 0.5
     if sp.has_cells and sp.linear:  # land exactly on kinks that a step stopped a hair short of
@@ -247,16 +270,17 @@ def newton_step(
             above,
             np.where(np.abs(z_new - below) < _SNAP, below, z_new),
         )
-        moved = np.flatnonzero((snap != z_new).any(axis=1))
+        moved = np.flatnonzero(row_any(snap != z_new))
         if moved.size:
             if z_new is z:
                 z_new = z.copy()
             if new_cache is cache:
-                new_cache = tuple(a.copy() for a in cache)
+                new_cache = tuple(None if a is None else a.copy() for a in cache)
             z_new[moved] = snap[moved]
             part = evaluate(sp, z_new[moved], moved)
             for arr, p_ in zip(new_cache, part, strict=True):
-                arr[moved] = p_
+                if arr is not None:
+                    arr[moved] = p_
     return z_new, tv_new, new_cache, gap, decrement, y, s_pred, full
 
 
@@ -377,10 +401,10 @@ def nash(
         pr = Problem(d - shift[:, None], np.zeros_like(d), tau, 0.0, False, _DAMPING)
         z_new, _, c_new, gap, dec, y, s_pred, full = newton_step(sp, pr, z, zero_t[:nb], cache)
         scale = 1.0 + y.sum(axis=1)
-        stalled = np.all(z_new == z, axis=1) | (dec <= (1e-15 * scale) ** 2)
+        stalled = row_all(z_new == z) | (dec <= (1e-15 * scale) ** 2)
         # the gap bounds the objective; ask for a negligible Newton step too, so that z is
         # accurate to rounding rather than to the square root of the gap
-        converged = (gap <= tol * scale) & (np.abs(z_new - z).max(axis=1) <= 1e-12)
+        converged = (gap <= tol * scale) & (row_max(np.abs(z_new - z)) <= 1e-12)
         # or: a point this close that a whole Newton step of this size leaves to rounding
         # (convergence is quadratic; the gap still bounds the new point, which is no worse)
         ahead = ~converged & full & (gap <= _AHEAD_GAP * scale) & (dec <= 1e-20 * scale)
@@ -392,7 +416,7 @@ def nash(
         check = np.flatnonzero(~converged & (stalled | (~piecewise & stagnant)))
         if check.size:
             sub = sp.take(check)
-            sc = tuple(a[check] for a in cache)
+            sc = rows_of(cache, check)
             bound2 = duality_gap(
                 sub,
                 z[check],
@@ -409,7 +433,7 @@ def nash(
         inessential = np.zeros(nb, dtype=bool)
         probe = np.flatnonzero(shifted & (converged | (dec <= 1e-2)))
         if probe.size:  # roughly centred for the shift: can any outcome beat d at all?
-            lack = _blocking_bound(sp.take(probe), z[probe], tuple(a[probe] for a in cache),
+            lack = _blocking_bound(sp.take(probe), z[probe], rows_of(cache, probe),
                                    tau[probe], d[probe], shift[probe], s_pred[probe])
             infeasible[probe] = lack < 0.0
             inessential[probe] = (lack >= 0.0) & (lack <= 1e-10)
@@ -426,9 +450,9 @@ def nash(
         if ko.size:
             z_next[ko] = z[ko]
             for fresh, old in zip(cache_next, cache, strict=True):
-                if fresh is not old:
+                if fresh is not old and fresh is not None:
                     fresh[ko] = old[ko]
-        m = np.minimum(np.where(act, cache_next[-1] - d, np.inf).min(axis=1), 1e300)
+        m = np.minimum(row_min(np.where(act, cache_next[-1] - d, np.inf)), 1e300)
         # drop the shift once the point is well inside (by a tenth of the shift, and more than
         # rounding); when re-centred (roughly) for the current shift, shrink its excess over
         # max(-m, 0) tenfold
@@ -446,7 +470,7 @@ def nash(
             work, sp = work[keep], sp.take(keep)
             d, tau, act, shift = d[keep], tau[keep], act[keep], shift[keep]
             piecewise, best_dec = piecewise[keep], best_dec[keep]
-            z, cache = z_next[keep], tuple(a[keep] for a in cache_next)
+            z, cache = z_next[keep], rows_of(cache_next, keep)
         else:
             z, cache = z_next, cache_next
     out_z[work] = z
@@ -466,8 +490,8 @@ def _pick_start(
     z = np.empty((B, sp.q.shape[2]))
     for zs in starts:
         zs = np.clip(zs, sp.lo, sp.hi)
-        gain = evaluate(sp, zs)[-1] - d
-        m = np.where(act, gain, np.inf).min(axis=1)
+        gain = utilities(sp, zs) - d
+        m = row_min(np.where(act, gain, np.inf))
         clear = m > _MARGIN
         v = np.where(
             clear, (tau * np.log(np.where(act & (gain > 0.0), gain, 1.0))).sum(axis=1), -np.inf
@@ -582,7 +606,7 @@ def maxmin(
         if centred.any():
             ci = np.flatnonzero(centred)
             sub = sp.take(ci)
-            sc = tuple(a[ci] for a in cache)
+            sc = rows_of(cache, ci)
             s = sc[-1] - e[ci] - tv[ci, None] * c[ci]
             # a slack lost to cancellation (u_j is computed as a difference) gives no bound
             usable = np.where(include[ci], s > 0.0, True).all(axis=1)
@@ -599,7 +623,7 @@ def maxmin(
             work, sp = work[keep], sp.take(keep)
             e, c, include, lead = e[keep], c[keep], include[keep], lead[keep]
             z, tv, mu, upper = z[keep], tv[keep], mu[keep], upper[keep]
-            cache = tuple(a[keep] for a in cache)
+            cache = rows_of(cache, keep)
     if work.size:
         out_z[work], out_u[work], out_upper[work] = z, cache[-1], upper
     return out_z, level(out_u, lead_all, e_all, c_all), out_upper, out_u

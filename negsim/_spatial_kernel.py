@@ -20,15 +20,49 @@ optimal Nash objective, second order when ``y`` comes from the slacks a Newton s
 
 from __future__ import annotations
 
+from functools import reduce
+
 import numpy as np
 from numpy.typing import NDArray
 
 FloatArray = NDArray[np.float64]
 BoolArray = NDArray[np.bool_]
-Cache = tuple  # (t, P, u): offsets z - q, losses |z - q|^r, utilities
+Cache = tuple  # (t, P, u): offsets z - q, losses |z - q|^r (None when every r = 1), utilities
 
+_DENSE = 256  # linear slopes of at least this many runs: kinks marked densely, not listed
 _BIG = 1e12  # stand-in for an infinite slope or curvature at an actor's own position
 _TINY = 1e-60
+
+
+# Reductions along the short second axis of a (B, m) array: numpy's own reduce an axis of a few
+# elements slowly, an elementwise operation per column is several times faster on many rows
+# (and gives the same result; sums are left to numpy, whose order of summation differs)
+_COLUMNS = 24
+_ROWS = 64
+
+
+def _by_columns(a: NDArray[np.generic]) -> bool:
+    return a.shape[0] >= _ROWS and 1 < a.shape[1] <= _COLUMNS
+
+
+def row_min(a: FloatArray) -> FloatArray:
+    """``a.min(axis=1)`` of a 2-D array."""
+    return reduce(np.minimum, a.T) if _by_columns(a) else a.min(axis=1)
+
+
+def row_max(a: FloatArray) -> FloatArray:
+    """``a.max(axis=1)`` of a 2-D array."""
+    return reduce(np.maximum, a.T) if _by_columns(a) else a.max(axis=1)
+
+
+def row_any(a: BoolArray) -> BoolArray:
+    """``a.any(axis=1)`` of a 2-D array."""
+    return reduce(np.logical_or, a.T) if _by_columns(a) else a.any(axis=1)
+
+
+def row_all(a: BoolArray) -> BoolArray:
+    """``a.all(axis=1)`` of a 2-D array."""
+    return reduce(np.logical_and, a.T) if _by_columns(a) else a.all(axis=1)
 
 
 class Space:
@@ -56,18 +90,21 @@ class Space:
         cell = (w > 0.0) & (r < 2.0)[:, :, None] & (q > low) & (q < high)
         self.kink = cell & (r <= 1.0)[:, :, None]
         self.has_cells = bool(cell.any())
-        # cell boundaries of each issue, sorted, padded with +inf: shape (B, K, n + 1)
+        # cell boundaries of each issue, sorted along the first axis, padded with at least one
+        # level of +inf: shape (m, B, K), m <= n + 1
         B, n, K = q.shape
         bounds = np.full((B, K, n + 1), np.inf)
         bounds[:, :, :n] = np.where(cell, q, np.inf).transpose(0, 2, 1)
         bounds.sort(axis=2)
-        self.cells = bounds
+        m = int(np.count_nonzero(cell, axis=1).max(initial=0)) + 1
+        self.cells = np.ascontiguousarray(bounds[:, :, :m].transpose(2, 0, 1))
 
     def take(self, idx: NDArray[np.intp]) -> Space:
         """The sub-batch of runs ``idx``."""
         out = object.__new__(Space)
-        for name in ("q", "w", "r", "lo", "hi", "wsum", "cells", "kink"):
+        for name in ("q", "w", "r", "lo", "hi", "wsum", "kink"):
             setattr(out, name, getattr(self, name)[idx])
+        out.cells = np.take(self.cells, idx, axis=1)  # C-contiguous, unlike cells[:, idx]
         out.linear = self.linear
         out.has_cells = self.has_cells
         return out
@@ -82,10 +119,26 @@ def evaluate(sp: Space, z: FloatArray, rows: NDArray[np.intp] | None = None) -> 
         q, w, wsum, r = sp.q[rows], sp.w[rows], sp.wsum[rows], sp.r[rows]
     t = z[:, None, :] - q
     P = np.abs(t)
-    if not sp.linear:
-        P **= r[:, :, None]
+    if sp.linear:  # the losses are |t|, which nothing reads again: no need to keep them
+        u = wsum - np.einsum("bnk,bnk->bn", w, P)
+        return t, None, u
+    P **= r[:, :, None]
     u = wsum - np.einsum("bnk,bnk->bn", w, P)
     return t, P, u
+
+
+def utilities(sp: Space, z: FloatArray) -> FloatArray:
+    """Utilities at ``z`` (B, K) only, shape (B, n)."""
+    P = z[:, None, :] - sp.q
+    np.abs(P, out=P)
+    if not sp.linear:
+        P **= sp.r[:, :, None]
+    return sp.wsum - np.einsum("bnk,bnk->bn", sp.w, P)
+
+
+def rows_of(cache: Cache, idx: NDArray[np.intp]) -> Cache:
+    """The rows ``idx`` of a cache."""
+    return tuple(None if a is None else a[idx] for a in cache)
 
 
 class Slopes:
@@ -94,17 +147,24 @@ class Slopes:
     ``ms`` is the derivative where ``z_k != q_jk``; at the (few) offsets that are exactly zero
     (indices ``zb, zj, zk``) it is 0 and ``kick`` holds the one-sided magnitude (1 when
     ``r = 1``, 0 when ``r > 1``): the loss rises at that rate on both sides. ``d2`` is the
-    curvature clipped to ``[0, BIG]`` (``None``: zero everywhere).
+    curvature clipped to ``[0, BIG]`` (``None``: zero everywhere). When every ``r = 1``
+    (``linear``) on a large batch (``dense``), the zero offsets are instead marked by ``zero``
+    (B, n, K), and ``zb, zj, zk, kick`` are not set.
     """
 
-    __slots__ = ("d2", "kick", "ms", "zb", "zj", "zk")
+    __slots__ = ("d2", "dense", "kick", "linear", "ms", "zb", "zero", "zj", "zk")
 
     def __init__(self, sp: Space, cache: Cache):
         t, P, _ = cache
+        self.linear = sp.linear
+        self.dense = sp.linear and t.shape[0] >= _DENSE
         if sp.linear:
-            self.zb, self.zj, self.zk = np.nonzero(t == 0.0)
             self.ms, self.d2 = np.sign(t), None
-            self.kick = np.ones(self.zb.size)
+            if self.dense:
+                self.zero = t == 0.0
+            else:
+                self.zb, self.zj, self.zk = np.nonzero(t == 0.0)
+                self.kick = np.ones(self.zb.size)
             return
         self.zb, self.zj, self.zk = np.nonzero(np.abs(t) <= _TINY)  # 1 / t would overflow
         r = sp.r[:, :, None]
@@ -126,8 +186,14 @@ class Slopes:
     def directional(self, wy: FloatArray) -> tuple[FloatArray, FloatArray]:
         """Slopes of ``sum_j wy_jk (1 - loss_jk)`` moving up from ``z_k`` and arriving from
         below, shape (B, K) each."""
-        B, _, K = wy.shape
+        B, n, K = wy.shape
         mid = -np.einsum("bnk,bnk->bk", wy, self.ms)
+        if self.dense:
+            # the kinks' weights summed actor by actor, in order (as bincount would)
+            mass = np.zeros((B, K))
+            for j in range(n):
+                mass += wy[:, j, :] * self.zero[:, j, :]
+            return mid - mass, mid + mass
         mass = np.bincount(
             self.zb * K + self.zk,
             weights=wy[self.zb, self.zj, self.zk] * self.kick,
@@ -135,15 +201,37 @@ class Slopes:
         ).reshape(B, K)
         return mid - mass, mid + mass
 
+    def directional_linear(
+        self, w: FloatArray, y: FloatArray
+    ) -> tuple[FloatArray, FloatArray, FloatArray]:
+        """``dense`` only: :meth:`directional` of ``wy = w y`` (the same numbers, without
+        forming ``wy``), and ``ms w``."""
+        B, n, K = w.shape
+        msw = self.ms * w
+        mid = -np.einsum("bnk,bn->bk", msw, y)
+        mass = np.zeros((B, K))
+        for j in range(n):
+            kink = w[:, j, :] * y[:, j, None]
+            kink *= self.zero[:, j, :]
+            mass += kink
+        return mid - mass, mid + mass, msw
+
 
 def neighbours(sp: Space, z: FloatArray) -> tuple[FloatArray, FloatArray, BoolArray]:
     """Nearest cell boundary strictly above and strictly below each ``z_k``, and whether
     ``z_k`` sits on one (B, K each)."""
-    zz = z[:, :, None]
-    n_le = np.argmax(sp.cells > zz, axis=2)  # the padding +inf exceeds every z
-    n_lt = np.argmax(sp.cells >= zz, axis=2)
-    above = np.take_along_axis(sp.cells, n_le[:, :, None], axis=2)[:, :, 0]
-    below = np.take_along_axis(sp.cells, np.maximum(n_lt - 1, 0)[:, :, None], axis=2)[:, :, 0]
+    cells = sp.cells
+    _, B, K = cells.shape
+    # boundaries <= z and < z: the indices of the first above z and of the first at or above
+    n_le = np.zeros((B, K), dtype=np.intp)
+    n_lt = np.zeros((B, K), dtype=np.intp)
+    for level in cells[:-1]:  # the last level is +inf
+        n_le += level <= z
+        n_lt += level < z
+    base = np.arange(B * K).reshape(B, K)
+    flat = cells.reshape(-1)
+    above = flat[base + n_le * (B * K)]
+    below = flat[base + np.maximum(n_lt - 1, 0) * (B * K)]
     below = np.where(n_lt > 0, below, -np.inf)
     return above, below, n_le > n_lt
 
@@ -154,8 +242,9 @@ def objective(
     """``alpha t + sum_j beta_j log(u_j - e_j - t c_j)``; ``-inf`` outside the domain. (B,)"""
     s = u - e - tv[:, None] * c
     act = beta > 0.0
-    ok = np.where(act, s > 0.0, True).all(axis=1)
-    logs = np.log(np.where(act & (s > 0.0), s, 1.0))
+    pos = s > 0.0
+    ok = row_all(pos | ~act)
+    logs = np.log(np.where(act & pos, s, 1.0))
     return np.where(ok, (beta * logs).sum(axis=1) + alpha * tv, -np.inf)
 
 

@@ -361,6 +361,8 @@ def _unique_runs(arrays: list[FloatArray]) -> tuple[NDArray[np.intp], NDArray[np
     _, first, inverse = np.unique(flat @ np.cos(np.arange(flat.shape[1]) * 0.7548776662466927),
                                   return_index=True, return_inverse=True)
     inverse = inverse.ravel()
+    if first.size == R:  # distinct hashes: distinct rows
+        return None
     if not (flat == flat[first[inverse]]).all():  # a collision: sort the rows after all
         _, first, inverse = np.unique(flat, axis=0, return_index=True, return_inverse=True)
         inverse = inverse.ravel()
@@ -407,14 +409,19 @@ def _lower(position, weight, risk, lo, hi, d, sq):
     cares = wsum > 0.0
     # an actor whose disagreement utility is its best possible one vetoes any move on its issues
     veto = cares & (d >= wsum - 1e-12)
-    blocked = (~cares & (d > 0.0)).any(1) | (veto & (d > wsum + 1e-12)).any(1)
-    vw = veto[:, :, None] & (weight > 0.0)
-    fix_lo = np.where(vw, q, np.inf).min(1)
-    fix_hi = np.where(vw, q, -np.inf).max(1)
-    fixed = vw.any(1)
-    blocked |= (fixed & (fix_hi - fix_lo > 1e-12)).any(1)
+    blocked = _sk.row_any((~cares & (d > 0.0)) | (veto & (d > wsum + 1e-12)))
+    R, _, K = weight.shape
+    if veto.any():
+        vw = veto[:, :, None] & (weight > 0.0)
+        fix_lo = np.where(vw, q, np.inf).min(1)
+        fix_hi = np.where(vw, q, -np.inf).max(1)
+        fixed = vw.any(1)
+        blocked |= _sk.row_any(fixed & (fix_hi - fix_lo > 1e-12))
+    else:
+        fix_lo, fixed = np.full((R, K), np.inf), np.zeros((R, K), dtype=bool)
     bargainer = cares & ~veto & ~blocked[:, None]
-    cared = (bargainer[:, :, None] & (weight > 0.0)).any(1)
+    # weights are >= 0: a positive sum is a positive weight
+    cared = np.einsum("rn,rnk->rk", bargainer.astype(float), weight) > 0.0
     free = cared & ~fixed & ~blocked[:, None]
     b_lo = np.where(free, 0.0, np.where(fixed & ~blocked[:, None], fix_lo, z_sq))
     b_hi = np.where(free, 1.0, np.where(fixed & ~blocked[:, None], fix_lo, z_sq))
@@ -527,7 +534,7 @@ def nash_outcome(
 def _status_quo(space, z_sq, d, bargainer):
     """The status quo in the box, its utilities, and whether it is individually rational."""
     z_keep = np.clip(z_sq, space.lo, space.hi)
-    u_sq = _sk.evaluate(space, z_keep)[-1]
+    u_sq = _sk.utilities(space, z_keep)
     return z_keep, u_sq, np.where(bargainer, u_sq - d, 0.0).min(axis=1) >= -1e-12
 
 
@@ -540,7 +547,7 @@ def _nash(position, weight, risk, lo, hi, disagreement, status_quo, power) -> Sp
     tau = np.where(bargainer, tau, 0.0)
     tau = tau / np.where(tau.sum(1) > 0.0, tau.sum(1), 1.0)[:, None]
     z, status, gap = _sb.nash(space, d, tau, (_start(space, tau, z_sq), z_sq))
-    u = _sk.evaluate(space, z)[-1]
+    u = _sk.utilities(space, z)
     # inessential problems (no outcome strictly better for every bargainer), and runs whose
     # iteration budget ran out short of one: the status quo stands if individually rational
     z_keep, sq_u, sq_ok = _status_quo(space, z_sq, d, bargainer)
@@ -577,7 +584,7 @@ def _maxmin(position, weight, risk, lo, hi, disagreement, status_quo, proportion
     R, n = d.shape
     equal = bargainer.astype(float)
     z = _start(space, equal, z_sq)
-    u = _sk.evaluate(space, z)[-1]
+    u = _sk.utilities(space, z)
     level, gap = np.zeros(R), np.zeros(R)  # runs without bargainers: nothing to agree on
     some = bargainer.any(axis=1)
     rows = np.flatnonzero(some)

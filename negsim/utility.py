@@ -44,8 +44,10 @@ def issue_weights(salience: FloatArray) -> FloatArray:
     """
     salience = np.asarray(salience, dtype=float)
     total = salience.sum(axis=-1, keepdims=True)
-    safe = np.where(total > 0.0, total, 1.0)
-    return np.where(total > 0.0, salience / safe, 0.0)
+    some = total > 0.0
+    if some.all():
+        return salience / total
+    return np.where(some, salience / np.where(some, total, 1.0), 0.0)
 
 
 def utility(
@@ -87,9 +89,17 @@ def utility(
     x = np.asarray(x, dtype=float)
     width = np.asarray(hi, dtype=float) - np.asarray(lo, dtype=float)
     if x.ndim == 2:
-        dist = np.abs(x[:, None, :] - position) / width  # (R, n, K)
-        loss = dist ** risk[:, :, None]
-        return (weight * (1.0 - loss)).sum(axis=-1)
+        # in place, and with no power where every r = 1 (d ** 1 == d): the same numbers, faster
+        dist = x[:, None, :] - position  # (R, n, K)
+        np.abs(dist, out=dist)
+        dist /= width
+        risk = np.asarray(risk, dtype=float)
+        if not np.all(risk == 1.0):
+            dist = dist ** risk[:, :, None]
+        np.subtract(1.0, dist, out=dist)
+        weight = np.asarray(weight, dtype=float)
+        dist = np.multiply(dist, weight, out=dist if weight.shape == dist.shape else None)
+        return dist.sum(axis=-1)
     if x.ndim == 3:
         dist = np.abs(x[:, :, None, :] - position[:, None, :, :]) / width  # (R, M, n, K)
         loss = dist ** risk[:, None, :, None]
