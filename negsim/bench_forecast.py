@@ -21,27 +21,16 @@ from __future__ import annotations
 import argparse
 import json
 import platform
-import statistics
-import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from negsim.bench import _median_seconds
+
 __all__ = ["bench_deu", "bench_eu", "bench_smp", "main"]
 
 _KTAB = Path(__file__).resolve().parent.parent / "tests" / "data" / "ktab"
-
-
-def _median_seconds(fn: Callable[[], Any], repeat: int) -> float:
-    fn()  # warm-up
-    times = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times)
 
 
 def eu_draws(draws: int, seed: int = 20261205) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

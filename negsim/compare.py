@@ -46,6 +46,7 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
+from negsim._intervals import mean_ci, wilson
 from negsim.errors import NegsimError, Problem, ScenarioError
 from negsim.result import Result
 from negsim.scenario import Scenario
@@ -58,7 +59,6 @@ __all__ = ["BASELINE", "Comparison", "compare", "draw_uncertainties", "overrides
 
 #: The name under which the unchanged scenario appears in a comparison.
 BASELINE = "baseline"
-Z95 = 1.959963984540054  # the standard normal's 97.5% quantile
 BOOTSTRAP = 1000
 
 FloatArray = NDArray[np.float64]
@@ -107,24 +107,6 @@ def run_variant(scenario: Scenario, variant: str | None, engine: str | None, run
 
 
 # --------------------------------------------------------------------------- statistics
-
-
-def _mean_ci(x: FloatArray) -> tuple[FloatArray, FloatArray]:
-    """Means over axis 0 and their normal-approximation 95% intervals, shape (..., 2)."""
-    m = x.mean(axis=0)
-    r = x.shape[0]
-    if r < 2:
-        half = np.full(m.shape, np.nan)
-    else:
-        half = Z95 * x.std(axis=0, ddof=1) / math.sqrt(r)
-    return m, np.stack([m - half, m + half], axis=-1)
-
-
-def _wilson(p: float, n: int) -> tuple[float, float]:
-    z2 = Z95 * Z95
-    centre = (p + z2 / (2 * n)) / (1 + z2 / n)
-    half = Z95 * math.sqrt(p * (1 - p) / n + z2 / (4 * n * n)) / (1 + z2 / n)
-    return max(centre - half, 0.0), min(centre + half, 1.0)
 
 
 def _row_medians(values: FloatArray, mask: NDArray[np.bool_]) -> FloatArray:
@@ -538,14 +520,14 @@ def _assemble(scenario: Scenario, names: list[str | None], results: list[Result]
     V = len(names)
     # probability of agreement: Wilson; paired differences: normal approximation
     p = agree.mean(axis=1)
-    p_ci = np.array([_wilson(float(x), runs) for x in p])
+    p_ci = np.array([wilson(float(x), runs) for x in p])
     da = agree.astype(float) - agree[:1].astype(float)
-    p_diff, p_diff_ci = _mean_ci(np.moveaxis(da, 1, 0))
+    p_diff, p_diff_ci = mean_ci(np.moveaxis(da, 1, 0))
     # means of terms and gains, and their paired differences
-    t_mean, t_ci = _mean_ci(np.moveaxis(outcome, 1, 0))
-    t_diff, t_diff_ci = _mean_ci(np.moveaxis(outcome - outcome[:1], 1, 0))
-    g_mean, g_ci = _mean_ci(np.moveaxis(gain, 1, 0))
-    g_diff, g_diff_ci = _mean_ci(np.moveaxis(gain - gain[:1], 1, 0))
+    t_mean, t_ci = mean_ci(np.moveaxis(outcome, 1, 0))
+    t_diff, t_diff_ci = mean_ci(np.moveaxis(outcome - outcome[:1], 1, 0))
+    g_mean, g_ci = mean_ci(np.moveaxis(gain, 1, 0))
+    g_diff, g_diff_ci = mean_ci(np.moveaxis(gain - gain[:1], 1, 0))
     # median round among agreeing runs: bootstrap resamples of run indices, shared by variants
     med = _row_medians(rounds, agree)
     rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(1,)))

@@ -123,17 +123,15 @@ def _solve_isolating(scenario: Scenario, engine: str, params: Any, n: int,
 def _empty(store: Sequence[str], extras: Sequence[str], n: int, k: int, m: int,
            extra_shapes: Mapping[str, tuple[tuple[int, ...], Any]] | None = None
            ) -> dict[str, NDArray[Any]]:
-    shapes = {"outcome": ((n, k), np.float64, np.nan), "agreement": ((n,), np.bool_, False),
-              "round": ((n,), np.int64, -1), "utility": ((n, m), np.float64, np.nan),
-              "walk_away": ((n, m), np.float64, np.nan)}
-    arrays = {name: np.full(shapes[name][0], shapes[name][2], dtype=shapes[name][1])
-              for name in store}
+    shapes = {"outcome": ((n, k), np.float64), "agreement": ((n,), np.bool_),
+              "round": ((n,), np.int64), "utility": ((n, m), np.float64),
+              "walk_away": ((n, m), np.float64)}
     for name in extras:
         tail, dtype = (extra_shapes or {}).get(name, ((), np.float64))
-        fill = -1 if np.issubdtype(dtype, np.integer) else (
-            False if dtype == np.bool_ else np.nan)
-        arrays["extras." + name] = np.full((n, *tail), fill, dtype=dtype)
-    return arrays
+        shapes["extras." + name] = ((n, *tail), dtype)
+    return {name: np.full(shape, _fill(np.dtype(dtype)), dtype=dtype)
+            for name, (shape, dtype) in shapes.items()
+            if name in store or name.startswith("extras.")}
 
 
 def _run_task(task: _Task) -> dict[str, Any]:
@@ -269,8 +267,6 @@ def _execute(scenarios: list[Scenario], variant_sets: list[set[str]], engine: st
              max_memory: int | None) -> dict[str, Any]:
     from negsim.engines import get
     from negsim.engines.base import parse_params
-    from negsim.runner import make_rng
-
     base = scenarios[0]
     name = engine or base.engine.kind
     eng = get(name)
@@ -284,8 +280,8 @@ def _execute(scenarios: list[Scenario], variant_sets: list[set[str]], engine: st
                 raise EngineError(f"engine {name!r} cannot run scenario {s.title!r}: "
                                   + "; ".join(reasons))
     if not isinstance(seed, int | np.integer) or isinstance(seed, bool) or seed < 0:
-        make_rng(seed)  # raises the standard message for anything but an int seed
-        raise TypeError(f"an ensemble needs an int seed (recorded in the result), got {seed!r}")
+        raise TypeError(f"an ensemble needs a non-negative int seed (recorded in the result), "
+                        f"got {seed!r}")
     if block < 1:
         raise NegsimError(f"block must be at least 1 run, got {block}")
     store = tuple(store)

@@ -10,7 +10,6 @@ methods that need them.
 from __future__ import annotations
 
 import json
-import math
 import os
 from collections.abc import Sequence
 from pathlib import Path
@@ -20,16 +19,13 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
+from negsim._intervals import mean_ci, wilson
 from negsim.errors import NegsimError
 
 __all__ = ["OUTPUTS", "EnsembleResult"]
 
 #: The per-run arrays an ensemble can keep.
 OUTPUTS = ("outcome", "agreement", "round", "utility", "walk_away")
-
-def _z95() -> float:
-    return 1.959963984540054
-
 
 @attrs.frozen(eq=False, kw_only=True)
 class EnsembleResult:
@@ -531,14 +527,11 @@ def _stats(x: NDArray[np.float64], share: bool = False) -> dict[str, float]:
     if n == 0:
         return {"n": 0, "mean": nan, "lo": nan, "hi": nan, "p05": nan, "p50": nan, "p95": nan}
     mean = float(x.mean())
-    z = _z95()
-    if share:  # Wilson score interval
-        centre = (mean + z * z / (2 * n)) / (1 + z * z / n)
-        half = z * math.sqrt(mean * (1 - mean) / n + z * z / (4 * n * n)) / (1 + z * z / n)
-        lo, hi = centre - half, centre + half
+    if share:
+        lo, hi = wilson(mean, n)
     else:
-        se = float(x.std(ddof=1)) / math.sqrt(n) if n > 1 else nan
-        lo, hi = mean - z * se, mean + z * se
+        _, (lo, hi) = mean_ci(x)
+        lo, hi = float(lo), float(hi)
     p05, p50, p95 = (float(q) for q in np.quantile(x, [0.05, 0.5, 0.95]))
     return {"n": n, "mean": mean, "lo": lo, "hi": hi, "p05": p05, "p50": p50, "p95": p95}
 

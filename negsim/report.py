@@ -400,19 +400,11 @@ def _comparison_section(scenario: Scenario, c: Comparison, out: Path) -> list[st
     md += [f"![Agreement per variant]({files['agreement']})", ""]
     md += ["### Terms per issue", "", "Baseline: expected outcome; variants: difference from "
            "the baseline.", ""]
-    md += _table(["variant", *c.issue_labels],
-                 [[f"`{n}`", *(f"{c.terms[0, k]:.1f}" if v == 0 else
-                               _signed(c.terms_diff[v, k], c.terms_diff_ci[v, k], 1).split(" ")[0]
-                               for k in range(len(c.issue_ids)))]
-                  for v, n in enumerate(c.names)])
+    md += _against_baseline(c.names, c.issue_labels, c.terms, c.terms_diff, c.terms_diff_ci, 1)
     md += [f"![Terms per variant]({files['terms']})", ""]
     md += ["### Gains over the walk-away value", "", "Baseline: expected utility minus "
            "walk-away value; variants: difference from the baseline.", ""]
-    md += _table(["variant", *c.actor_names],
-                 [[f"`{n}`", *(f"{c.gain[0, i]:.3f}" if v == 0 else
-                               _signed(c.gain_diff[v, i], c.gain_diff_ci[v, i], 3).split(" ")[0]
-                               for i in range(len(c.actor_ids)))]
-                  for v, n in enumerate(c.names)])
+    md += _against_baseline(c.names, c.actor_names, c.gain, c.gain_diff, c.gain_diff_ci, 3)
     md += [f"![Gains per variant]({files['gain']})", ""]
     return md
 
@@ -438,3 +430,14 @@ def cli_report(args: Any) -> int:
     figures = sorted(p.name for p in md.parent.glob("*.png"))
     print(f"wrote {md} and {len(figures)} figures: {', '.join(figures)}")
     return 0
+
+
+def _against_baseline(names: Any, columns: Any, base: Any, diff: Any, diff_ci: Any,
+                      digits: int) -> list[str]:
+    """A Markdown table: the baseline's values in the first row, then each variant's
+    difference from it (starred where its interval excludes 0)."""
+    return _table(["variant", *columns],
+                  [[f"`{n}`", *(f"{base[0, k]:.{digits}f}" if v == 0 else
+                                _signed(diff[v, k], diff_ci[v, k], digits).split(" ")[0]
+                                for k in range(len(columns)))]
+                   for v, n in enumerate(names)])
