@@ -44,6 +44,9 @@ individually rational. All are valid only for concave utilities (every ``r_j >= 
 
 from __future__ import annotations
 
+import os
+from typing import Any
+
 import numpy as np
 from numpy.typing import NDArray
 
@@ -375,6 +378,7 @@ def nash(
         For solved runs, a certified bound on the objective's distance to the optimum.
     """
     B = sp.q.shape[0]
+    d, tau = np.ascontiguousarray(d), np.ascontiguousarray(tau)
     act = tau > 0.0
     piecewise = np.all((sp.r == 1.0) | (sp.wsum == 0.0), axis=1)
     if pilots and B >= _PILOT_MIN:
@@ -399,7 +403,7 @@ def nash(
         if nb == 0:
             break
         pr = Problem(d - shift[:, None], np.zeros_like(d), tau, 0.0, False, _DAMPING)
-        z_new, _, c_new, gap, dec, y, s_pred, full = newton_step(sp, pr, z, zero_t[:nb], cache)
+        z_new, _, c_new, gap, dec, y, s_pred, full = _nash_step(sp, pr, z, zero_t[:nb], cache)
         scale = 1.0 + y.sum(axis=1)
         stalled = row_all(z_new == z) | (dec <= (1e-15 * scale) ** 2)
         # the gap bounds the objective; ask for a negligible Newton step too, so that z is
@@ -416,7 +420,7 @@ def nash(
         check = np.flatnonzero(~converged & (stalled | (~piecewise & stagnant)))
         if check.size:
             sub = sp.take(check)
-            sc = rows_of(cache, check)
+            sc = _offsets(sub, z[check], rows_of(cache, check))
             bound2 = duality_gap(
                 sub,
                 z[check],
@@ -433,7 +437,8 @@ def nash(
         inessential = np.zeros(nb, dtype=bool)
         probe = np.flatnonzero(shifted & (converged | (dec <= 1e-2)))
         if probe.size:  # roughly centred for the shift: can any outcome beat d at all?
-            lack = _blocking_bound(sp.take(probe), z[probe], rows_of(cache, probe),
+            sub = sp.take(probe)
+            lack = _blocking_bound(sub, z[probe], _offsets(sub, z[probe], rows_of(cache, probe)),
                                    tau[probe], d[probe], shift[probe], s_pred[probe])
             infeasible[probe] = lack < 0.0
             inessential[probe] = (lack >= 0.0) & (lack <= 1e-10)
@@ -478,6 +483,56 @@ def nash(
     return out_z, status, np.where(status == 1, gap_out, np.nan)
 
 
+_JIT: Any = None  # the compiled Newton step: None before the first try, False without numba
+
+
+def _compiled_step() -> Any:
+    """:func:`negsim._nash_jit.newton_step_linear`, or None without numba or with
+    ``NEGSIM_JIT=0`` in the environment (read at every call, so it can be switched)."""
+    global _JIT
+    if os.environ.get("NEGSIM_JIT", "1") == "0":
+        return None
+    if _JIT is None:
+        try:
+            from negsim._nash_jit import newton_step_linear
+        except ImportError:
+            _JIT = False
+        else:
+            _JIT = newton_step_linear
+    return _JIT or None
+
+
+def _nash_step(
+    sp: Space, pr: Problem, z: FloatArray, tv: FloatArray, cache: Cache
+) -> tuple[
+    FloatArray, FloatArray, Cache, FloatArray, FloatArray, FloatArray, FloatArray, BoolArray
+]:
+    """:func:`newton_step` for the Nash problem; compiled, run by run, when every utility is
+    linear and numba is installed (the same rules, the same points up to rounding)."""
+    step = _compiled_step() if sp.linear and not pr.with_t else None
+    if step is None:
+        return newton_step(sp, pr, z, tv, _offsets(sp, z, cache))
+    B, n, K = sp.q.shape
+    z_new = np.empty((B, K))
+    u_new, y, s_pred = np.empty((B, n)), np.empty((B, n)), np.empty((B, n))
+    gap, dec, full = np.empty(B), np.empty(B), np.empty(B, dtype=bool)
+    c = np.ascontiguousarray
+    bad = step(c(sp.q), c(sp.w), c(sp.wsum), c(sp.lo), c(sp.hi), c(sp.cells), sp.has_cells,
+               c(pr.e), c(pr.beta), float(pr.damping), c(z), z_new, u_new, gap, dec,
+               y, s_pred, full)
+    if bad >= 0:
+        raise np.linalg.LinAlgError(f"Singular matrix in the Newton system of run {bad}")
+    # the offsets z - q, which only the numpy code reads, are left to _offsets
+    return z_new, tv, (None, None, u_new), gap, dec, y, s_pred, full
+
+
+def _offsets(sp: Space, z: FloatArray, cache: Cache) -> Cache:
+    """The cache with its offsets ``z - q`` filled in if the compiled step left them out."""
+    if cache[0] is not None:
+        return cache
+    return (z[:, None, :] - sp.q, *cache[1:])
+
+
 def _pick_start(
     sp: Space, d: FloatArray, tau: FloatArray, starts: tuple[FloatArray, ...]
 ) -> tuple[FloatArray, FloatArray]:
@@ -485,6 +540,21 @@ def _pick_start(
     constraint by ``_MARGIN``, else the one whose worst-off actor is best placed. Returns the
     point and that actor's gain over ``d``."""
     B = sp.q.shape[0]
+    if sp.linear and _compiled_step() is not None:
+        shared = [zs.strides[0] == 0 for zs in starts]
+        if shared == sorted(shared):  # the runs' own starts first, then the shared ones
+            from negsim._nash_jit import pick_start_linear
+
+            K = sp.q.shape[2]
+            per_run = np.stack([zs for zs, sh in zip(starts, shared, strict=True) if not sh]
+                               ) if not all(shared) else np.zeros((0, B, K))
+            common = np.stack([zs[0] for zs, sh in zip(starts, shared, strict=True) if sh]
+                              ) if any(shared) else np.zeros((0, K))
+            z, m = np.empty((B, K)), np.empty(B)
+            c = np.ascontiguousarray
+            pick_start_linear(c(sp.q), c(sp.w), c(sp.wsum), c(sp.lo), c(sp.hi), c(d), c(tau),
+                              _MARGIN, per_run, common, z, m)
+            return z, m
     act = tau > 0.0
     best_v, best_m = np.full(B, -np.inf), np.full(B, -np.inf)
     z = np.empty((B, sp.q.shape[2]))

@@ -83,6 +83,8 @@ class Space:
     __slots__ = ("cells", "has_cells", "hi", "kink", "linear", "lo", "q", "r", "w", "wsum")
 
     def __init__(self, q: FloatArray, w: FloatArray, r: FloatArray, lo: FloatArray, hi: FloatArray):
+        # C order throughout, so that sub-batches (take) and compiled steps copy nothing more
+        q, w = np.ascontiguousarray(q), np.ascontiguousarray(w)
         self.q, self.w, self.r, self.lo, self.hi = q, w, r, lo, hi
         self.wsum = w.sum(axis=-1)
         self.linear = bool(np.all(r == 1.0))

@@ -47,6 +47,7 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
+from negsim._threads import single_blas
 from negsim.design import Design, latin_hypercube
 from negsim.ensemble_result import OUTPUTS, EnsembleResult
 from negsim.errors import EngineError, NegsimError
@@ -135,7 +136,15 @@ def _empty(store: Sequence[str], extras: Sequence[str], n: int, k: int, m: int,
 
 
 def _run_task(task: _Task) -> dict[str, Any]:
-    """Run the blocks of one chunk; returns their arrays (run axis first) and failures."""
+    """Run the blocks of one chunk; returns their arrays (run axis first) and failures.
+
+    BLAS runs on one thread meanwhile (:func:`negsim._threads.single_blas`): the engines'
+    matrices are tiny, and the executor's workers already use the cores."""
+    with single_blas():
+        return _run_blocks(task)
+
+
+def _run_blocks(task: _Task) -> dict[str, Any]:
     n_total = sum(b[2] for b in task.blocks)
     k, m = len(task.scenario.issues), len(task.scenario.actors)
     arrays: dict[str, NDArray[Any]] | None = None

@@ -10,7 +10,8 @@ Parsing lives in :mod:`negsim.io`; ``Scenario.from_toml`` and ``Scenario.from_di
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+import weakref
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -57,6 +58,18 @@ DISTRIBUTIONS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "lognormal": (("mean", "sigma"), ()),
     "choice": (("values",), ("weights",)),
 }
+# Scenario.hash of each live scenario object, by id (with a weak reference to tell a reused id)
+_HASHES: dict[int, tuple[weakref.ref[Any], str]] = {}
+
+
+def _forget_hash(key: int) -> Callable[[weakref.ref[Any]], None]:
+    def forget(ref: weakref.ref[Any]) -> None:
+        entry = _HASHES.get(key)
+        if entry is not None and entry[0] is ref:
+            del _HASHES[key]
+    return forget
+
+
 _NUMERIC_PARAMS = ("low", "high", "mode", "mean", "sd", "alpha", "beta", "sigma")
 
 
@@ -392,10 +405,20 @@ class Scenario:
 
     @property
     def hash(self) -> str:
-        """A SHA-256 of the scenario's canonical form, stable across processes and machines."""
+        """A SHA-256 of the scenario's canonical form, stable across processes and machines.
+
+        Computed once per scenario object (the object is immutable) and remembered while it
+        lives.
+        """
+        key = id(self)
+        known = _HASHES.get(key)
+        if known is not None and known[0]() is self:
+            return known[1]
         from negsim.io import scenario_hash
 
-        return scenario_hash(self)
+        value = scenario_hash(self)
+        _HASHES[key] = (weakref.ref(self, _forget_hash(key)), value)
+        return value
 
     def _repr_html_(self) -> str:
         """Notebook display: tables of the issues, actors and levers (negsim.display)."""

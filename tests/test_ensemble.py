@@ -296,7 +296,8 @@ def test_progress_bar_auto_and_forced(reference, monkeypatch, capsys):
 def test_importing_negsim_imports_no_optional_library():
     code = ("import sys, negsim, negsim.ensemble, negsim.sensitivity, negsim.design; "
             "bad = [m for m in sys.modules if m.split('.')[0] in "
-            "('dask', 'distributed', 'pandas', 'xarray', 'SALib', 'tqdm')]; "
+            "('dask', 'distributed', 'pandas', 'xarray', 'SALib', 'tqdm', 'numba', "
+            "'threadpoolctl')]; "
             "assert not bad, bad")
     subprocess.run([sys.executable, "-c", code], check=True)
 
