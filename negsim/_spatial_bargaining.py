@@ -397,12 +397,17 @@ def nash(
     gap_out = np.full(B, np.nan)
     work = np.arange(B)
     zero_t = np.zeros(B)
-    best_dec = np.full(B, np.inf)
+    last_dec = np.full(B, np.inf)
     for _ in range(max_iter):
         nb = work.size
         if nb == 0:
             break
-        pr = Problem(d - shift[:, None], np.zeros_like(d), tau, 0.0, False, _DAMPING)
+        # while the disagreement point is shifted (no strictly individually rational point yet)
+        # every bargainer weighs alike: with very unequal powers the shifted optimum leaves the
+        # weak bargainer's slack tiny, and the point crept towards its constraint by a
+        # thousandth a step until the budget ran out (the problem then called infeasible)
+        beta = np.where((shift > 0.0)[:, None], act / np.maximum(act.sum(1), 1)[:, None], tau)
+        pr = Problem(d - shift[:, None], np.zeros_like(d), beta, 0.0, False, _DAMPING)
         z_new, _, c_new, gap, dec, y, s_pred, full = _nash_step(sp, pr, z, zero_t[:nb], cache)
         scale = 1.0 + y.sum(axis=1)
         stalled = row_all(z_new == z) | (dec <= (1e-15 * scale) ** 2)
@@ -415,8 +420,11 @@ def nash(
         converged |= ahead
         # with curved utilities Newton may crawl next to an actor's position (infinite
         # curvature): there accept a second-order (duality) bound on the objective instead
-        stagnant = (dec <= 1e-9 * scale) & (dec >= 0.01 * best_dec)  # e.g. cycling by a cusp
-        best_dec = np.minimum(best_dec, dec)
+        # (judged against the last step, not the smallest so far: a start that paused on a
+        # cusp had a tiny decrement there, and made the quadratic phase that followed look
+        # stagnant, stopping it one step short, 4e-8 off in z)
+        stagnant = (dec <= 1e-9 * scale) & (dec >= 0.01 * last_dec)  # e.g. cycling by a cusp
+        last_dec = dec
         check = np.flatnonzero(~converged & (stalled | (~piecewise & stagnant)))
         if check.size:
             sub = sp.take(check)
@@ -425,7 +433,7 @@ def nash(
                 sub,
                 z[check],
                 sc,
-                tau[check],
+                beta[check],
                 d[check] - shift[check, None],
                 s_pred[check],
                 floor=0.1 * tol,
@@ -439,13 +447,15 @@ def nash(
         if probe.size:  # roughly centred for the shift: can any outcome beat d at all?
             sub = sp.take(probe)
             lack = _blocking_bound(sub, z[probe], _offsets(sub, z[probe], rows_of(cache, probe)),
-                                   tau[probe], d[probe], shift[probe], s_pred[probe])
+                                   beta[probe], d[probe], shift[probe], s_pred[probe])
             infeasible[probe] = lack < 0.0
             inessential[probe] = (lack >= 0.0) & (lack <= 1e-10)
         # still no point well inside after shrinking the shift this far: numerically inessential
         inessential |= shifted & ~infeasible & (shift < _SHIFT_MIN)
         # a stalled Newton step is the end of the road: solved only if the gap is small too
-        stuck = ~shifted & converged & (gap > _STALLED_GAP)
+        # (not one that stopped ahead: its gap, up to _AHEAD_GAP * scale at the point before
+        # a negligible last step, was seen at 1.5e-8 with a scale of 150 and called stuck)
+        stuck = ~shifted & converged & ~ahead & (gap > _STALLED_GAP)
         solved = ~shifted & converged & ~stuck
         stop = solved | infeasible | inessential | stuck
         # carry on from the new point
@@ -474,7 +484,7 @@ def nash(
             keep = np.flatnonzero(~stop)
             work, sp = work[keep], sp.take(keep)
             d, tau, act, shift = d[keep], tau[keep], act[keep], shift[keep]
-            piecewise, best_dec = piecewise[keep], best_dec[keep]
+            piecewise, last_dec = piecewise[keep], last_dec[keep]
             z, cache = z_next[keep], rows_of(cache_next, keep)
         else:
             z, cache = z_next, cache_next

@@ -613,7 +613,15 @@ def _maxmin(position, weight, risk, lo, hi, disagreement, status_quo, proportion
         e[pick, actors] = 0.0
         c = np.zeros((runs.size, n))
         c[pick, actors] = 1.0
-        _, best, _, _ = _sb.maxmin(space.take(runs), e, c, bargainer[runs], z[runs])
+        sub = space.take(runs)
+        _, best, _, _ = _sb.maxmin(sub, e, c, bargainer[runs], z[runs])
+        # u_i is greatest at the actor's own position (clipped to the box), where for
+        # 1 < r < 2 it has a cusp that the barrier path may stall short of (a level 7% low was
+        # seen): when that point is individually rational it is the ideal point exactly
+        z_own = np.clip(sub.q[pick, actors], sub.lo, sub.hi)
+        u_own = _sk.utilities(sub, z_own)
+        own_ir = np.where(bargainer[runs], u_own >= d[runs], True).all(axis=1)
+        best = np.where(own_ir, np.maximum(best, u_own[pick, actors]), best)
         ideal = d.copy()
         ideal[runs, actors] = best
         rows = np.flatnonzero(interior)

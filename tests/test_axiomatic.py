@@ -806,6 +806,77 @@ def test_spatial_nash_share_rises_with_disagreement_value(seed, K, push, risk):
 
 
 # =============================================================================================
+# Regressions: cases the thorough profile found in the rescaling and monotonicity properties
+
+
+def _one_issue_nash_by_scipy(q, w, r, d, tau):
+    """Reference: the one-issue Nash point by bounded scalar minimisation on the IR interval."""
+    grid = np.linspace(0.0, 1.0, 200_001)
+    u = (w[:, None] * (1.0 - np.abs(grid[None, :] - q[:, None]) ** r[:, None]))
+    ir = grid[(u > d[:, None]).all(axis=0)]
+
+    def f(z):
+        return -(tau * np.log(w * (1.0 - np.abs(z - q) ** r) - d)).sum()
+
+    res = optimize.minimize_scalar(f, bounds=(ir.min(), ir.max()), method="bounded",
+                                   options={"xatol": 1e-13})
+    return res.x
+
+
+def test_ks_ideal_point_at_a_cusp_of_the_actors_own_position():
+    """Two actors, one issue, 1 < r < 2: the barrier path for actor 0's ideal point stalled
+    short of the cusp at its own position, which is individually rational, and the level came
+    out 0.927 instead of 0.863 (found by the rescaling property with scales (1, 2))."""
+    kw, _ = spatial_case(8543, 2, 1, R=2, risk="concave")
+    sol = kalai_smorodinsky_outcome(**kw)
+    q, w, r, d = kw["position"][0, :, 0], kw["weight"][0, :, 0], kw["risk"][0], \
+        kw["disagreement"][0]
+    z = np.linspace(0.0, 1.0, 2_000_001)
+    u = w[:, None] * (1.0 - np.abs(z[None, :] - q[:, None]) ** r[:, None])
+    ir = (u >= d[:, None]).all(axis=0)
+    ideal = u[:, ir].max(axis=1)
+    level = ((u[:, ir] - d[:, None]) / (ideal - d)[:, None]).min(axis=0).max()
+    assert abs(sol.level[0] - level) < 1e-6
+    moved = kalai_smorodinsky_outcome(**{**kw, "weight": kw["weight"] * np.array([1.0, 2.0])[
+        None, :, None], "disagreement": kw["disagreement"] * [1.0, 2.0]})
+    np.testing.assert_allclose(moved.level, sol.level, atol=1e-9)
+
+
+def test_nash_point_is_exact_after_a_pause_on_a_cusp():
+    """Three actors, one issue, curved utilities: the start sat on a cusp (a tiny Newton
+    decrement), which made the quadratic phase that followed look stagnant; the solver stopped
+    a step short, 4e-8 off in x (found by the rescaling property with scales (1, 3, 1))."""
+    kw, tau = spatial_case(61751156, 3, 1, R=2, risk="concave")
+    a = np.array([1.0, 3.0, 1.0])
+    for args in (kw, {**kw, "weight": kw["weight"] * a[None, :, None],
+                      "disagreement": kw["disagreement"] * a}):
+        sol = nash_outcome(**args, power=tau)
+        x = _one_issue_nash_by_scipy(args["position"][0, :, 0], args["weight"][0, :, 0],
+                                     args["risk"][0], args["disagreement"][0], tau[0])
+        assert abs(sol.x[0, 0] - x) < 1e-9
+
+
+def test_nash_with_very_unequal_powers_from_a_start_outside_the_ir_set():
+    """Two actors, one issue, powers 0.992 and 0.008, d raised towards actor 0's share so that
+    no start is individually rational: the shifted problem, solved with the powers, left the
+    weak actor's slack tiny and crept to feasibility by 1e-3 a step until the budget ran out,
+    and the feasible problem was called infeasible (found by the monotonicity-in-d property)."""
+    kw, tau = spatial_case(68397, 2, 1, R=2, risk="neutral")
+    base = nash_outcome(**kw, power=tau)
+    d = kw["disagreement"].copy()
+    d[:, 0] += 0.75 * (base.utility[:, 0] - d[:, 0])
+    raised = nash_outcome(**{**kw, "disagreement": d}, power=tau)
+    assert raised.feasible.all()
+    # in closed form: actor 1 sits at 1 and actor 0 below the point, u_0 = 1 + q_0 - x and
+    # u_1 = x, so tau_0 / (1 + q_0 - d_0 - x) = tau_1 / (x - d_1)
+    q0, (t0, t1) = kw["position"][0, 0, 0], tau[0]
+    assert kw["position"][0, 1, 0] == 1.0 and q0 < raised.x[0, 0]
+    x = (t1 * (1.0 + q0 - d[0, 0]) + t0 * d[0, 1]) / (t0 + t1)
+    assert abs(raised.x[0, 0] - x) < 1e-12
+    assert np.all(raised.utility[:, 0] >= base.utility[:, 0] - 1e-12)
+
+
+# =============================================================================================
 # Regressions: cases the engine contract suite found (tests/test_contract.py)
 
 
