@@ -130,8 +130,9 @@ def speedup(engine: str, runs: int, workers: int = 2) -> list[dict[str, Any]]:
 def acceptance(workers: int = 2) -> list[dict[str, Any]]:
     """The issue's targets: war 100,000 runs (36 rounds) under 60 s and 2 GB; compromise and
     Nash 1,000,000 runs under 10 s; all on ``workers`` processes."""
-    targets = [("war", 100_000, 60.0, None), ("compromise", 1_000_000, 10.0, None),
-               ("nash", 1_000_000, 10.0, None)]
+    targets: list[tuple[str, int, float, dict[str, str] | None]] = [
+        ("war", 100_000, 60.0, None), ("compromise", 1_000_000, 10.0, None),
+        ("nash", 1_000_000, 10.0, None)]
     if compiled_nash():
         targets.append(("nash", 1_000_000, 10.0, {"NEGSIM_JIT": "0"}))
     rows = []

@@ -9,13 +9,20 @@ reservation values uniform on ``[0, 0.5]``, all drawn per negotiation from one s
 (:func:`negsim.discrete_offers.random_problems`).
 
 negsim runs all ``--runs`` negotiations at once with :func:`negsim.discrete_offers.discrete_offers`
-(``tol=1e-4``, NegMAS's tolerance). NegMAS runs the first ``--negmas-runs`` of the *same*
+(``tol=1e-4``, NegMAS's tolerance), with each of its backends in the same run, on one thread:
+``numpy`` (the vectorised code) and, if numba is installed, ``numba`` (the compiled kernel), and
+then with the fastest on ``--workers`` threads; the script checks that both backends give the
+same results, bit for bit. NegMAS runs the first ``--negmas-runs`` of the *same*
 negotiations (the same weights, value utilities and reserves, passed as JSON through a
 temporary file) one by one, each in its own ``SAOMechanism(n_steps=100)`` with two
 ``BoulwareTBNegotiator`` (``TimeBasedConcedingNegotiator`` for other exponents) and
 ``LinearAdditiveUtilityFunction`` built from ``TableFun`` value tables. Both timings include
-building the utility functions from the arrays, not starting Python or importing. The figures
-are negotiations per second, medians over ``--repeat`` repeats, and their ratio; the script
+building the utility functions from the arrays, not starting Python or importing; one-off costs
+are left out: each negsim configuration is called once before it is timed (which compiles the
+numba kernel, or loads it from numba's cache), and NegMAS's first negotiation is timed with the
+rest but is one of hundreds. The figures are negotiations per second (and microseconds per
+negotiation), medians over ``--repeat`` repeats, and their ratios to NegMAS's; the headline
+ratio is the compiled backend's on one thread (the numpy backend's without numba). The script
 also reports how often the two libraries reach the same agreement in the same round. The
 rules of :mod:`negsim.discrete_offers` are NegMAS's, as its documentation states them, so they
 should agree on (nearly) every negotiation; a mismatch would come from equal utilities or
@@ -30,8 +37,9 @@ is only called, in a subprocess of a Python interpreter of its own, given by
 
 Without it the script reports negsim's figures alone, says how to set NegMAS up, and exits 0.
 
-``--workers K`` (default: the number of CPUs) also times negsim on ``K`` threads; the ratio that
-compares like with like is the single-threaded one, NegMAS running on one core. This replaces an
+``--workers K`` (default: the number of CPUs) also times negsim's fastest backend on ``K``
+threads; the ratio that compares like with like is the single-threaded one, NegMAS running on one
+core. This replaces an
 earlier comparison of negsim's continuous ``alternating_offers`` engine with NegMAS on a
 different problem, which measured the cost of the protocols rather than of the same numbers.
 """
@@ -53,7 +61,12 @@ from typing import Any
 
 import numpy as np
 
-from negsim.discrete_offers import DiscreteProblems, discrete_offers, random_problems
+from negsim.discrete_offers import (
+    DiscreteOffersResult,
+    DiscreteProblems,
+    discrete_offers,
+    random_problems,
+)
 
 __all__ = ["bench_negmas", "bench_negsim", "main", "problems"]
 
@@ -118,16 +131,27 @@ def problems(runs: int, seed: int = SEED) -> DiscreteProblems:
     return random_problems(runs, issues=ISSUES, values=VALUES, reserve=RESERVE, rng=seed)
 
 
-def bench_negsim(p: DiscreteProblems, repeat: int = 5, workers: int = 1) -> dict[str, Any]:
-    """Negotiations per second for negsim on all of ``p`` at once (median of ``repeat``), with
-    the results of the last repeat."""
+def backends() -> list[str]:
+    """negsim's backends that can run here: ``numpy``, and ``numba`` if it is installed."""
+    try:
+        import numba  # noqa: F401
+    except ImportError:
+        return ["numpy"]
+    return ["numpy", "numba"]
+
+
+def bench_negsim(p: DiscreteProblems, repeat: int = 5, workers: int = 1,
+                 backend: str = "auto") -> dict[str, Any]:
+    """Negotiations per second for negsim on all of ``p`` at once (median of ``repeat``, after
+    one call left out of the timing: numba's compilation or cache load, first touches of
+    memory), with the results of the last repeat."""
     runs = len(p.reserve)
 
-    def once() -> Any:
+    def once() -> DiscreteOffersResult:
         return discrete_offers(p.weights, p.values, p.reserve, E, rounds=ROUNDS, tol=TOL,
-                               workers=workers)
+                               workers=workers, backend=backend)
 
-    once()  # warm-up
+    once()  # warm-up, not timed
     times, cpu = [], []
     for _ in range(repeat):
         t0, c0 = time.perf_counter(), time.process_time()
@@ -135,8 +159,9 @@ def bench_negsim(p: DiscreteProblems, repeat: int = 5, workers: int = 1) -> dict
         times.append(time.perf_counter() - t0)
         cpu.append(time.process_time() - c0)
     secs = statistics.median(times)
-    return {"library": "negsim", "negotiations": runs, "repeat": repeat, "workers": workers,
-            "seconds_median": secs, "per_second": runs / secs,
+    return {"library": "negsim", "backend": backend, "negotiations": runs, "repeat": repeat,
+            "workers": workers, "seconds_median": secs, "per_second": runs / secs,
+            "microseconds_each": 1e6 * secs / max(runs, 1),
             "per_cpu_second": runs / statistics.median(cpu),
             "agreement_share": float(np.mean(result.agreement)),
             "mean_round": float(np.mean(result.round[result.agreement])),
@@ -175,6 +200,17 @@ def bench_negmas(python: str | None, p: DiscreteProblems, repeat: int = 3,
             "_results": out["results"]}
 
 
+def _identical(a: DiscreteOffersResult, b: DiscreteOffersResult) -> bool:
+    """Whether two results are the same arrays, the utilities to the bit."""
+    return all(np.array_equal(getattr(a, f), getattr(b, f))
+               for f in ("agreement", "round", "proposer", "outcome")) and np.array_equal(
+        a.utility.view(np.int64), b.utility.view(np.int64))
+
+
+def _public(row: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in row.items() if not k.startswith("_")}
+
+
 def _compare(ours: Any, theirs: list[Any]) -> dict[str, Any]:
     """How often both libraries end the same way: same agreement (or none), same round."""
     n = len(theirs)
@@ -207,15 +243,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, help="repeats; the median is reported")
     parser.add_argument("--seed", type=int, default=SEED)
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1,
-                        help="also time negsim with this many threads (default: the CPUs)")
+                        help="also time negsim's fastest backend with this many threads "
+                             "(default: the CPUs)")
     args = parser.parse_args(argv)
     runs = args.runs or (10_000 if args.quick else 100_000)
     negmas_runs = min(args.negmas_runs or (30 if args.quick else 200), runs)
     repeat = args.repeat or (3 if args.quick else 5)
 
     p = problems(runs, args.seed)
-    ours = bench_negsim(p, repeat)
-    threaded = bench_negsim(p, repeat, args.workers) if args.workers > 1 else None
+    single = {name: bench_negsim(p, repeat, 1, name) for name in backends()}
+    fastest = "numba" if "numba" in single else "numpy"
+    ours = single[fastest]
+    threaded = (bench_negsim(p, repeat, args.workers, fastest) if args.workers > 1 else None)
     first = DiscreteProblems(weights=p.weights[:negmas_runs], values=p.values[:negmas_runs],
                              reserve=p.reserve[:negmas_runs])
     theirs = bench_negmas(args.negmas_python, first, max(1, min(repeat, 3)))
@@ -225,14 +264,19 @@ def main(argv: list[str] | None = None) -> int:
                     "reserve": list(RESERVE), "seed": args.seed},
         "machine": {"python": platform.python_version(), "numpy": np.__version__,
                     "cpus": os.cpu_count()},
-        "negsim": {k: v for k, v in ours.items() if not k.startswith("_")},
-        "negmas": {k: v for k, v in theirs.items() if not k.startswith("_")},
+        "negsim": {name: _public(row) for name, row in single.items()},
+        "negmas": _public(theirs),
     }
+    if len(single) > 1:
+        out["backends_identical"] = _identical(single["numpy"]["_result"],
+                                               single["numba"]["_result"])
     if threaded is not None:
-        out["negsim_threads"] = {k: v for k, v in threaded.items() if not k.startswith("_")}
+        out["negsim_threads"] = _public(threaded)
     if "per_second" in theirs:
         out["ratio"] = ours["per_second"] / theirs["per_second"]
         out["ratio_cpu"] = ours["per_cpu_second"] / theirs["per_cpu_second"]
+        out["ratios"] = {name: row["per_second"] / theirs["per_second"]
+                         for name, row in single.items()}
         if threaded is not None:
             out["ratio_threads"] = threaded["per_second"] / theirs["per_second"]
         out["agreement"] = _compare(ours["_result"], theirs["_results"])
@@ -241,12 +285,19 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     print(f"{ISSUES} issues x {VALUES} values ({VALUES**ISSUES} outcomes), {ROUNDS} rounds, "
           f"two Boulware agents (e = {E}, NegMAS exponent {1 / E:g}), seed {args.seed}")
-    print(f"  negsim          {ours['per_second']:>12,.0f} negotiations/s  ({runs:,} at once, "
-          f"1 thread, median of {repeat}; {ours['per_cpu_second']:,.0f} per CPU second; "
-          f"agreement {ours['agreement_share']:.1%}, mean round {ours['mean_round']:.1f})")
+    for name, row in single.items():
+        print(f"  negsim {name:<8} {row['per_second']:>12,.0f} negotiations/s  "
+              f"({row['microseconds_each']:.2f} us each; {runs:,} at once, 1 thread, median of "
+              f"{repeat}; {row['per_cpu_second']:,.0f} per CPU second)")
     if threaded is not None:
-        print(f"  negsim          {threaded['per_second']:>12,.0f} negotiations/s  "
-              f"({args.workers} threads)")
+        print(f"  negsim {fastest:<8} {threaded['per_second']:>12,.0f} negotiations/s  "
+              f"({threaded['microseconds_each']:.2f} us each; {args.workers} threads)")
+    print(f"  negsim          agreement {ours['agreement_share']:.1%}, mean round "
+          f"{ours['mean_round']:.1f}"
+          + ("" if len(single) < 2 else "; the backends' results are "
+             + ("identical" if out["backends_identical"] else "NOT identical")))
+    if "numba" not in single:
+        print("  (numba is not installed: pip install negsim[fast] for the compiled backend)")
     if "skipped" in theirs:
         print(f"  NegMAS          skipped: {theirs['skipped']}")
         print("  To measure against NegMAS, install it in an environment of its own:")
@@ -254,11 +305,13 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     agree = out["agreement"]
     print(f"  {theirs['library']:<15} {theirs['per_second']:>12,.1f} negotiations/s  "
-          f"({negmas_runs:,} one by one, median of {theirs['repeat']}; "
-          f"{theirs['per_cpu_second']:,.1f} per CPU second)")
-    print(f"  ratio           x{out['ratio']:,.0f} (per CPU second x{out['ratio_cpu']:,.0f}"
-          + (f"; negsim on {args.workers} threads x{out['ratio_threads']:,.0f}"
-             if threaded is not None else "") + ")")
+          f"({1e3 / theirs['per_second']:.1f} ms each; {negmas_runs:,} one by one, median of "
+          f"{theirs['repeat']}; {theirs['per_cpu_second']:,.1f} per CPU second)")
+    others = [f"{name} x{out['ratios'][name]:,.0f}" for name in single if name != fastest]
+    if threaded is not None:
+        others.append(f"{fastest} on {args.workers} threads x{out['ratio_threads']:,.0f}")
+    print(f"  ratio           x{out['ratio']:,.0f} ({fastest}, 1 thread; per CPU second "
+          f"x{out['ratio_cpu']:,.0f}" + "".join(f"; {o}" for o in others) + ")")
     print(f"  same agreement  {agree['same_outcome']}/{agree['compared']} negotiations "
           f"({agree['same_outcome_and_round']} also in the same round)")
     return 0
