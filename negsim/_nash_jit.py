@@ -33,6 +33,7 @@ _jit = numba.njit(cache=True, nogil=True, error_model="numpy")
 
 @_jit
 def _utilities(q, w, wsum, b, zt, u):
+    """Utilities of run ``b`` (a row of the base arrays) at ``zt``."""
     n, K = q.shape[1], q.shape[2]
     for j in range(n):
         acc = 0.0
@@ -139,14 +140,16 @@ def _solve(A, g, x):
 
 
 @_jit
-def newton_step_linear(q, w, wsum, lo, hi, cells, has_cells, e, beta, damping, z,
+def newton_step_linear(q, w, wsum, lo, hi, cells, rows, has_cells, e, beta, damping, z,
                        z_new, u_new, gap, dec, y, s_pred, full):
     """One Newton step for every run of the batch; writes the new point and its utilities,
     and, at the old point, the box gap, the decrement, the
     multipliers and the predicted slacks, and whether the whole step was taken (the outputs of
-    :func:`negsim._spatial_bargaining.newton_step`). Returns -1, or the first run whose Newton
-    system is singular."""
-    B, n, K = q.shape
+    :func:`negsim._spatial_bargaining.newton_step`). Run ``b`` of the batch is row
+    ``rows[b]`` of the space's arrays (``q`` ... ``cells``) and row ``b`` of every other array.
+    Returns -1, or the first run whose Newton system is singular."""
+    B = rows.shape[0]
+    n, K = q.shape[1], q.shape[2]
     m = cells.shape[0]
     u0 = np.empty(n)
     ut = np.empty(n)
@@ -178,8 +181,9 @@ def newton_step_linear(q, w, wsum, lo, hi, cells, has_cells, e, beta, damping, z
     pinned = np.empty(K, dtype=np.bool_)
     fr = np.empty(K, dtype=np.bool_)
     for b in range(B):
+        rb = rows[b]
         zb = z[b]
-        _utilities(q, w, wsum, b, zb, u0)
+        _utilities(q, w, wsum, rb, zb, u0)
         for j in range(n):
             s[j] = u0[j] - e[b, j]
             live = beta[b, j] > 0.0 and s[j] > 0.0
@@ -191,8 +195,8 @@ def newton_step_linear(q, w, wsum, lo, hi, cells, has_cells, e, beta, damping, z
             mid = 0.0
             mass = 0.0
             for j in range(n):
-                t = zb[k] - q[b, j, k]
-                wy = w[b, j, k] * y[b, j]
+                t = zb[k] - q[rb, j, k]
+                wy = w[rb, j, k] * y[b, j]
                 if t > 0.0:
                     mid -= wy
                 elif t < 0.0:
@@ -201,16 +205,17 @@ def newton_step_linear(q, w, wsum, lo, hi, cells, has_cells, e, beta, damping, z
                     mass += wy
             g_up[k] = mid - mass
             g_down[k] = mid + mass
-            gp += max(g_up[k], 0.0) * (hi[b, k] - zb[k]) + max(-g_down[k], 0.0) * (zb[k] - lo[b, k])
+            gp += (max(g_up[k], 0.0) * (hi[rb, k] - zb[k])
+                   + max(-g_down[k], 0.0) * (zb[k] - lo[rb, k]))
         gap[b] = gp
         for k in range(K):
-            right[k] = g_up[k] > 0.0 and zb[k] < hi[b, k]
-            left[k] = (not right[k]) and g_down[k] < 0.0 and zb[k] > lo[b, k]
+            right[k] = g_up[k] > 0.0 and zb[k] < hi[rb, k]
+            left[k] = (not right[k]) and g_down[k] < 0.0 and zb[k] > lo[rb, k]
             on_cell = False
             if has_cells:
                 a_k, b_k = np.inf, -np.inf
                 for lv in range(m):
-                    c = cells[lv, b, k]
+                    c = cells[lv, rb, k]
                     if c > zb[k]:
                         a_k = min(a_k, c)
                     elif c < zb[k]:
@@ -219,22 +224,22 @@ def newton_step_linear(q, w, wsum, lo, hi, cells, has_cells, e, beta, damping, z
                         on_cell = True
                 above[k], below[k] = a_k, b_k
             free[k] = right[k] or left[k] or (
-                (not on_cell) and zb[k] > lo[b, k] and zb[k] < hi[b, k])
-            pinned[k] = on_cell or zb[k] <= lo[b, k] or zb[k] >= hi[b, k]
+                (not on_cell) and zb[k] > lo[rb, k] and zb[k] < hi[rb, k])
+            pinned[k] = on_cell or zb[k] <= lo[rb, k] or zb[k] >= hi[rb, k]
             g_z[k] = g_down[k] if left[k] else g_up[k]
             grad[k] = g_z[k] if free[k] else 0.0
         # d s_j / d z_k on the side moved to, scaled by sqrt(y_j / s_j)
         for j in range(n):
             root[j] = np.sqrt(y[b, j] / ss[j])
             for k in range(K):
-                t = zb[k] - q[b, j, k]
+                t = zb[k] - q[rb, j, k]
                 if t > 0.0:
                     sgn = 1.0
                 elif t < 0.0:
                     sgn = -1.0
                 else:
                     sgn = -1.0 if left[k] else 1.0
-                J[j, k] = -(sgn * w[b, j, k]) * root[j]
+                J[j, k] = -(sgn * w[rb, j, k]) * root[j]
         for a in range(K):
             for c in range(a, K):
                 acc = 0.0
@@ -289,10 +294,10 @@ def newton_step_linear(q, w, wsum, lo, hi, cells, has_cells, e, beta, damping, z
         for k in range(K):
             dz = delta[k]
             if has_cells:
-                cell_hi[k] = min(above[k], hi[b, k]) if dz > 0.0 else zb[k]
-                cell_lo[k] = max(below[k], lo[b, k]) if dz < 0.0 else zb[k]
+                cell_hi[k] = min(above[k], hi[rb, k]) if dz > 0.0 else zb[k]
+                cell_lo[k] = max(below[k], lo[rb, k]) if dz < 0.0 else zb[k]
             else:
-                cell_hi[k], cell_lo[k] = hi[b, k], lo[b, k]
+                cell_hi[k], cell_lo[k] = hi[rb, k], lo[rb, k]
             if dz > 0.0:
                 room = (cell_hi[k] - zb[k]) / dz
             elif dz < 0.0:
@@ -323,7 +328,7 @@ def newton_step_linear(q, w, wsum, lo, hi, cells, has_cells, e, beta, damping, z
                     pred += g_z[k] * (zt[k] - zb[k])
                 if trial == 0:
                     pred /= alpha0
-                _utilities(q, w, wsum, b, zt, ut)
+                _utilities(q, w, wsum, rb, zt, ut)
                 phi = _objective(ut, e, beta, b)
                 if phi >= phi0 + _ARMIJO * pred - slack:
                     for k in range(K):
@@ -353,7 +358,7 @@ def newton_step_linear(q, w, wsum, lo, hi, cells, has_cells, e, beta, damping, z
                     snapped = snapped or zn[k] != below[k]
                     zn[k] = below[k]
             if snapped:
-                _utilities(q, w, wsum, b, zn, ut)
+                _utilities(q, w, wsum, rb, zn, ut)
                 for j in range(n):
                     u_new[b, j] = ut[j]
         for k in range(K):

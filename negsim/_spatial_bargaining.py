@@ -482,7 +482,9 @@ def nash(
                 infeasible[fi], -1, np.where(stuck[fi], 2, 0)))
             gap_out[work[fi]] = gap[fi]
             keep = np.flatnonzero(~stop)
-            work, sp = work[keep], sp.take(keep)
+            # the compiled step reads a view's runs from its base; numpy's needs them copied
+            work = work[keep]
+            sp = sp.view(keep) if _uses_compiled_step(sp) else sp.take(keep)
             d, tau, act, shift = d[keep], tau[keep], act[keep], shift[keep]
             piecewise, last_dec = piecewise[keep], last_dec[keep]
             z, cache = z_next[keep], rows_of(cache_next, keep)
@@ -512,6 +514,10 @@ def _compiled_step() -> Any:
     return _JIT or None
 
 
+def _uses_compiled_step(sp: Space) -> bool:
+    return sp.linear and _compiled_step() is not None
+
+
 def _nash_step(
     sp: Space, pr: Problem, z: FloatArray, tv: FloatArray, cache: Cache
 ) -> tuple[
@@ -527,9 +533,10 @@ def _nash_step(
     u_new, y, s_pred = np.empty((B, n)), np.empty((B, n)), np.empty((B, n))
     gap, dec, full = np.empty(B), np.empty(B), np.empty(B, dtype=bool)
     c = np.ascontiguousarray
-    bad = step(c(sp.q), c(sp.w), c(sp.wsum), c(sp.lo), c(sp.hi), c(sp.cells), sp.has_cells,
-               c(pr.e), c(pr.beta), float(pr.damping), c(z), z_new, u_new, gap, dec,
-               y, s_pred, full)
+    base, rows = sp.base_rows()  # a view's runs are read from its base: nothing copied
+    bad = step(c(base.q), c(base.w), c(base.wsum), c(base.lo), c(base.hi), c(base.cells),
+               np.arange(B) if rows is None else rows, sp.has_cells, c(pr.e), c(pr.beta),
+               float(pr.damping), c(z), z_new, u_new, gap, dec, y, s_pred, full)
     if bad >= 0:
         raise np.linalg.LinAlgError(f"Singular matrix in the Newton system of run {bad}")
     # the offsets z - q, which only the numpy code reads, are left to _offsets
@@ -700,7 +707,9 @@ def maxmin(
             fi = np.flatnonzero(done)
             out_z[work[fi]], out_u[work[fi]], out_upper[work[fi]] = z[fi], cache[-1][fi], upper[fi]
             keep = np.flatnonzero(~done)
-            work, sp = work[keep], sp.take(keep)
+            # the compiled step reads a view's runs from its base; numpy's needs them copied
+            work = work[keep]
+            sp = sp.view(keep) if _uses_compiled_step(sp) else sp.take(keep)
             e, c, include, lead = e[keep], c[keep], include[keep], lead[keep]
             z, tv, mu, upper = z[keep], tv[keep], mu[keep], upper[keep]
             cache = rows_of(cache, keep)

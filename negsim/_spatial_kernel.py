@@ -21,6 +21,7 @@ optimal Nash objective, second order when ``y`` comes from the slacks a Newton s
 from __future__ import annotations
 
 from functools import reduce
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -80,17 +81,16 @@ class Space:
         Per-run bounds of each coordinate (equal where a coordinate is fixed).
     """
 
-    __slots__ = ("cells", "has_cells", "hi", "kink", "linear", "lo", "q", "r", "w", "wsum")
+    __slots__ = ("_arrays", "_base", "_rows", "has_cells", "linear")
 
     def __init__(self, q: FloatArray, w: FloatArray, r: FloatArray, lo: FloatArray, hi: FloatArray):
         # C order throughout, so that sub-batches (take) and compiled steps copy nothing more
         q, w = np.ascontiguousarray(q), np.ascontiguousarray(w)
-        self.q, self.w, self.r, self.lo, self.hi = q, w, r, lo, hi
-        self.wsum = w.sum(axis=-1)
+        self._base: Space | None = None
+        self._rows: NDArray[np.intp] | None = None
         self.linear = bool(np.all(r == 1.0))
         low, high = lo[:, None, :], hi[:, None, :]
         cell = (w > 0.0) & (r < 2.0)[:, :, None] & (q > low) & (q < high)
-        self.kink = cell & (r <= 1.0)[:, :, None]
         self.has_cells = bool(cell.any())
         # cell boundaries of each issue, sorted along the first axis, padded with at least one
         # level of +inf: shape (m, B, K), m <= n + 1
@@ -99,17 +99,68 @@ class Space:
         bounds[:, :, :n] = np.where(cell, q, np.inf).transpose(0, 2, 1)
         bounds.sort(axis=2)
         m = int(np.count_nonzero(cell, axis=1).max(initial=0)) + 1
-        self.cells = np.ascontiguousarray(bounds[:, :, :m].transpose(2, 0, 1))
+        self._arrays: dict[str, NDArray[Any]] = {
+            "q": q, "w": w, "r": r, "lo": lo, "hi": hi, "wsum": w.sum(axis=-1),
+            "kink": cell & (r <= 1.0)[:, :, None],
+            "cells": np.ascontiguousarray(bounds[:, :, :m].transpose(2, 0, 1)),
+        }
+
+    def _get(self, name: str) -> NDArray[Any]:
+        a = self._arrays.get(name)
+        if a is None:  # a view's rows of its base, copied on first use
+            assert self._base is not None and self._rows is not None
+            base = self._base._arrays[name]
+            a = np.take(base, self._rows, axis=1) if name == "cells" else base[self._rows]
+            self._arrays[name] = a
+        return a
+
+    q = property(lambda self: self._get("q"), doc="Positions (B, n, K).")
+    w = property(lambda self: self._get("w"), doc="Weights (B, n, K).")
+    r = property(lambda self: self._get("r"), doc="Risk exponents (B, n).")
+    lo = property(lambda self: self._get("lo"), doc="Lower bounds (B, K).")
+    hi = property(lambda self: self._get("hi"), doc="Upper bounds (B, K).")
+    wsum = property(lambda self: self._get("wsum"), doc="Total weight of each actor (B, n).")
+    kink = property(lambda self: self._get("kink"), doc="Kinks at the positions (B, n, K).")
+    cells = property(lambda self: self._get("cells"),
+                     doc="Cell boundaries of each issue, sorted, +inf padded (m, B, K).")
 
     def take(self, idx: NDArray[np.intp]) -> Space:
         """The sub-batch of runs ``idx``."""
         out = object.__new__(Space)
-        for name in ("q", "w", "r", "lo", "hi", "wsum", "kink"):
-            setattr(out, name, getattr(self, name)[idx])
-        out.cells = np.take(self.cells, idx, axis=1)  # C-contiguous, unlike cells[:, idx]
+        out._base, out._rows = None, None
+        base, rows = self.base_rows()
+        out._arrays = {}
+        for name in ("q", "w", "r", "lo", "hi", "wsum", "kink", "cells"):
+            # from the base's arrays where this space's are not copied out yet
+            own = self._arrays.get(name)
+            a, at = (own, idx) if own is not None or rows is None else (
+                base._arrays[name], rows[idx])
+            if a is None:
+                a = base._arrays[name]
+            # C-contiguous, unlike cells[:, idx]
+            out._arrays[name] = np.take(a, at, axis=1) if name == "cells" else a[at]
         out.linear = self.linear
         out.has_cells = self.has_cells
         return out
+
+    def view(self, idx: NDArray[np.intp]) -> Space:
+        """The sub-batch of runs ``idx``, its arrays copied only when read (a compiled step
+        reads the base's arrays through :meth:`base_rows` instead)."""
+        out = object.__new__(Space)
+        base, rows = self.base_rows()
+        out._base = base
+        out._rows = idx if rows is None else rows[idx]
+        out._arrays = {}
+        out.linear = self.linear
+        out.has_cells = self.has_cells
+        return out
+
+    def base_rows(self) -> tuple[Space, NDArray[np.intp] | None]:
+        """The space whose arrays hold this one's runs, and which of its runs they are (None:
+        this space itself, all of its runs)."""
+        if self._base is None:
+            return self, None
+        return self._base, self._rows
 
 
 def evaluate(sp: Space, z: FloatArray, rows: NDArray[np.intp] | None = None) -> Cache:

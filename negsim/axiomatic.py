@@ -354,15 +354,25 @@ def _unique_runs(arrays: list[FloatArray]) -> tuple[NDArray[np.intp], NDArray[np
     R = arrays[0].shape[0]
     if R < 2:
         return None
+    # group the rows by a fixed linear hash (sorting whole rows is slow), computed array by
+    # array (copying them into one table first cost most of the time); equal rows hash alike,
+    # so distinct hashes are distinct rows (were a sum taken in another order for some rows,
+    # a repeat would only be solved again)
+    hashed = np.zeros(R)
+    at = 0
+    for a in arrays:
+        a = a.reshape(R, -1) if a.flags.c_contiguous else a
+        size = int(np.prod(a.shape[1:]))
+        coef = np.cos(np.arange(at, at + size) * 0.7548776662466927).reshape(a.shape[1:])
+        hashed += np.tensordot(a, coef, axes=a.ndim - 1)
+        at += size
+    _, first, inverse = np.unique(hashed, return_index=True, return_inverse=True)
+    inverse = inverse.ravel()
+    if first.size == R:
+        return None
     flat = np.concatenate([np.ascontiguousarray(a).reshape(R, -1) for a in arrays], axis=1)
     if (flat == flat[:1]).all():
         return np.zeros(1, dtype=np.intp), np.zeros(R, dtype=np.intp)
-    # group the rows by a fixed linear hash (sorting whole rows is slow), then make sure
-    _, first, inverse = np.unique(flat @ np.cos(np.arange(flat.shape[1]) * 0.7548776662466927),
-                                  return_index=True, return_inverse=True)
-    inverse = inverse.ravel()
-    if first.size == R:  # distinct hashes: distinct rows
-        return None
     if not (flat == flat[first[inverse]]).all():  # a collision: sort the rows after all
         _, first, inverse = np.unique(flat, axis=0, return_index=True, return_inverse=True)
         inverse = inverse.ravel()

@@ -88,8 +88,12 @@ def solve_spatial(c: Compiled, bargainer: NDArray[np.bool_], disagreement: NDArr
                   rule: Callable[..., Any], **kw: Any) -> Outcome:
     """Run an axiomatic rule among ``bargainer`` actors with disagreement utilities ``d``."""
     idx = np.flatnonzero(bargainer)
-    sol = rule(c.position[:, idx], c.weight[:, idx], c.risk[:, idx], c.lo, c.hi,
-               disagreement[:, idx], c.status_quo, **kw)
+
+    def pick(a: NDArray[np.float64]) -> NDArray[np.float64]:
+        return np.take(a, idx, axis=1)  # C-contiguous, unlike a[:, idx]
+
+    sol = rule(pick(c.position), pick(c.weight), pick(c.risk), c.lo, c.hi,
+               pick(disagreement), c.status_quo, **kw)
     agree = np.asarray(sol.feasible, dtype=bool)
     x = np.where(agree[:, None], sol.x, c.status_quo)
     utility = np.where(agree[:, None], c.utility(x), disagreement)
